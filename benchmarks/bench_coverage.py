@@ -7,12 +7,12 @@ Usage (from the repository root)::
 
 1. Province: ``--stations`` synthetic stations in Henan (410000): a third around Zhengzhou,
    the rest around every county seat, all inside the province; covered area per county
-   at ``--radius-m``. Ours (``stations.coverage.analyse``: only overlapping circles
+   at ``--radius-m``. Ours (``stations.coverage.analysis.analyse``: only overlapping circles
    merged) cold, i.e. stations never seen before (region boundaries already loaded, as in
    a running server), then a repeated request through ``CoverageService`` (cached by
    registry revision). Next to it, measured in the same run: ``shapely.union_all`` of all
    the same circles, then intersected with each county and measured.
-2. National: ``--national`` synthetic stations (``stations.synth``) over China at the
+2. National: ``--national`` synthetic stations (``stations.io.synth``) over China at the
    default radii (1 km for outdoor-worker stations, 50 km for driver homes): analysis
    time, and the time and size of the coverage map page.
 """
@@ -36,12 +36,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geodata.regions import region  # noqa: E402
-from stations.coverage import analyse  # noqa: E402
-from stations.coverage_cache import CoverageService  # noqa: E402
-from stations.coverage_geom import AreaMeter, circle_polygons  # noqa: E402
-from stations.coverage_query import parse_query, subregions  # noqa: E402
-from stations.synth import synthetic_frame  # noqa: E402
-from web.maps import coverage_map  # noqa: E402
+from stations.coverage.analysis import analyse  # noqa: E402
+from stations.coverage.geometry import AreaMeter, circle_polygons  # noqa: E402
+from stations.coverage.query import parse_query, subregions  # noqa: E402
+from stations.coverage.service import CoverageService  # noqa: E402
+from stations.io.synth import synthetic_frame  # noqa: E402
+from stations.render import coverage_map  # noqa: E402
 
 GEOD = Geod(ellps="WGS84")
 

@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from stations.ledger import import_ledger  # noqa: E402
-from stations.registry import Registry  # noqa: E402
-from stations.synth import write_synthetic_csv  # noqa: E402
+from stations.io.ledger import import_ledger  # noqa: E402
+from stations.io.synth import write_synthetic_csv  # noqa: E402
+from stations.store.registry import Registry  # noqa: E402
 
 # Random query points around Chinese cities, chosen in wrk itself (LuaJIT).
 LUA = r"""

@@ -19,10 +19,10 @@ sys.path.insert(0, str(ROOT))
 
 import geopandas as gpd  # noqa: E402
 
-from stations.export import export_stations  # noqa: E402
-from stations.ledger import import_ledger  # noqa: E402
-from stations.registry import Registry  # noqa: E402
-from stations.synth import write_synthetic_csv  # noqa: E402
+from stations.io.export import export_stations  # noqa: E402
+from stations.io.ledger import import_ledger  # noqa: E402
+from stations.io.synth import write_synthetic_csv  # noqa: E402
+from stations.store.registry import Registry  # noqa: E402
 
 
 def main() -> None:

@@ -25,11 +25,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from geodata.geodesy import ecef_point  # noqa: E402
-from stations.nearest import NearestIndex  # noqa: E402
-from stations.nearest_input import parse_filters  # noqa: E402
-from stations.route import stations_along_route  # noqa: E402
-from stations.synth import synthetic_frame  # noqa: E402
-from stations.vocab import SERVICE_CODES  # noqa: E402
+from stations.core.vocab import SERVICE_CODES  # noqa: E402
+from stations.io.synth import synthetic_frame  # noqa: E402
+from stations.search.index import NearestIndex  # noqa: E402
+from stations.search.inputs import parse_filters  # noqa: E402
+from stations.search.route import stations_along_route  # noqa: E402
 
 EARTH_RADIUS_M = 6_371_008.8
 ROUNDS = 3

@@ -5,7 +5,7 @@
 Default URL: postgresql://postgres@127.0.0.1:5432/stations_test (needs the postgis
 extension). Loads N synthetic stations into a fresh schema, then times k=5 nearest
 queries answered by ``ORDER BY geog <-> point`` on the GiST index
-(:func:`stations.nearest_sql.nearest_in_database`) and by the in-memory index.
+(:func:`stations.search.sql.nearest_in_database`) and by the in-memory index.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from stations.ledger import import_ledger  # noqa: E402
-from stations.nearest import NearestIndex  # noqa: E402
-from stations.nearest_sql import nearest_in_database  # noqa: E402
-from stations.registry import Registry  # noqa: E402
-from stations.synth import CITIES, write_synthetic_csv  # noqa: E402
+from stations.io.ledger import import_ledger  # noqa: E402
+from stations.io.synth import CITIES, write_synthetic_csv  # noqa: E402
+from stations.search.index import NearestIndex  # noqa: E402
+from stations.search.sql import nearest_in_database  # noqa: E402
+from stations.store.registry import Registry  # noqa: E402
 
 
 def _points(n: int) -> list[tuple[float, float]]:

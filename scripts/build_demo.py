@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geodata.crs import gcj02_to_wgs84  # noqa: E402
-from stations.hours import HoursError, parse_hours  # noqa: E402
-from stations.tabular import COLUMNS  # noqa: E402
+from stations.core.hours import HoursError, parse_hours  # noqa: E402
+from stations.io.tabular import COLUMNS  # noqa: E402
 
 FACILITY_CODES = {
     "drink": ("drinking_water", "hot_water"),

@@ -60,3 +60,8 @@ class Forbidden(StationsError):
 
 class Conflict(StationsError):
     """A change that conflicts with the stored state."""
+
+
+class ConfigurationError(StationsError):
+    """The service's own setup is wrong (a broken checklist file, a weak secret, ...):
+    reported when the process starts, never as a client's error."""

@@ -26,6 +26,7 @@ from stations.compliance.standing import (
     queue,
     standings,
     station_standing,
+    station_table,
 )
 
 __all__ = [
@@ -49,5 +50,6 @@ __all__ = [
     "record_inspection",
     "review_inspection",
     "station_standing",
+    "station_table",
     "standings",
 ]

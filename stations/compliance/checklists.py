@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from stations.core.filters import adcode_prefix
+from stations.core.vocab import KINDS, SERVICES
 from stations.errors import InvalidInput, NotFound
-from stations.registry import adcode_prefix
-from stations.vocab import KINDS, SERVICES
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "data" / "checklists"
 HOW_JUDGED = ("inspector", "data")

@@ -17,15 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from stations.accounts.users import User, require
 from stations.compliance.checklists import Checklist, Checklists
 from stations.compliance.evidence import EvidenceStore, Photo
-from stations.compliance.submission import (
-    Submission,
-    aware_utc,
-    check_submission,
-    clean_note,
-)
-from stations.compliance_db import (
+from stations.compliance.submission import Submission, check_submission, clean_note
+from stations.core.clock import aware_utc, utcnow
+from stations.core.model import Station
+from stations.errors import Conflict, Forbidden, InvalidInput, NotFound
+from stations.store.compliance_tables import (
     DECISIONS,
     EvidenceRow,
     InspectionResultRow,
@@ -33,11 +32,8 @@ from stations.compliance_db import (
     ReviewRow,
     UserRow,
 )
-from stations.db import utcnow
-from stations.errors import Conflict, Forbidden, InvalidInput, NotFound
-from stations.model import Station
-from stations.registry import Registry, _bump_revision
-from stations.users import User, require
+from stations.store.registry import Registry
+from stations.store.revision import bump_revision
 
 
 @dataclass(frozen=True)
@@ -201,7 +197,7 @@ def record_inspection(
             s.flush()
             _insert_results(s, row.id, checklist, submission)
             _insert_evidence(s, row.id, submission.photos)
-            _bump_revision(s)
+            bump_revision(s)
     except IntegrityError as exc:
         evidence.discard(staged)
         if submission.corrects_id is not None and "corrects_id" in str(exc.orig):
@@ -255,7 +251,7 @@ def review_inspection(
                 )
             )
             s.flush()
-            _bump_revision(s)
+            bump_revision(s)
     except IntegrityError:
         raise Conflict(
             f"检查记录 {inspection_id} 已审核 / inspection {inspection_id} is already reviewed"

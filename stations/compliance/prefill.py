@@ -17,9 +17,9 @@ from geodata.china import in_china
 from geodata.errors import GeodataError
 from geodata.geodesy import distance_m
 from stations.compliance.checklists import Checklist, Criterion
-from stations.model import Station
-from stations.registry import Registry
-from stations.vocab import SERVICES
+from stations.core.model import Station
+from stations.core.vocab import SERVICES
+from stations.store.registry import Registry
 
 Judgement = dict[str, Any]
 _METRES_PER_DEGREE = 111_000.0

@@ -20,12 +20,12 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select
 
-from stations.compliance.submission import as_china, aware_utc
-from stations.compliance_db import InspectionRow, ReviewRow
-from stations.db import StationRow, utcnow
+from stations.core.clock import as_china, aware_utc, utcnow
+from stations.core.filters import adcode_prefix
 from stations.errors import InvalidInput
-from stations.registry import Registry, adcode_prefix
-from stations.settings import get_settings
+from stations.store.compliance_tables import InspectionRow, ReviewRow
+from stations.store.registry import Registry
+from stations.store.tables import StationRow
 
 STANDINGS = ("compliant", "failing", "overdue", "never_inspected")
 QUEUES: dict[str, tuple[str, ...]] = {
@@ -56,7 +56,7 @@ def standings(
     registry: Registry,
     station_ids: list[str] | None = None,
     *,
-    period_days: int | None = None,
+    period_days: int,
     now: datetime | None = None,
 ) -> pd.DataFrame:
     """Standing of stations that have effective inspections, indexed by station id.
@@ -66,8 +66,10 @@ def standings(
     registry : Registry
     station_ids : list of str, optional
         Only these stations (default: all).
-    period_days : int, optional
-        Inspection period (default: ``settings.inspection_period_days``).
+    period_days : int
+        Inspection period: a pass older than this is ``overdue`` (the configured
+        ``inspection_period_days``; every caller passes it, so one process gives one
+        answer everywhere).
     now : datetime, optional
 
     Returns
@@ -101,7 +103,7 @@ def station_standing(
     registry: Registry,
     station_id: str,
     *,
-    period_days: int | None = None,
+    period_days: int,
     now: datetime | None = None,
 ) -> Standing:
     """The standing of one station."""
@@ -118,7 +120,7 @@ def add_standing(
     registry: Registry,
     frame: pd.DataFrame,
     *,
-    period_days: int | None = None,
+    period_days: int,
     now: datetime | None = None,
 ) -> pd.DataFrame:
     """Fill ``standing`` and ``last_verified`` of a station table with an ``id`` column."""
@@ -131,12 +133,23 @@ def add_standing(
     return frame
 
 
+def station_table(
+    registry: Registry, *, period_days: int, now: datetime | None = None
+) -> pd.DataFrame:
+    """Every station with its ``standing`` and ``last_verified``: the table the search
+    index and coverage analyses are built from.
+
+    This is the one place the station table is composed, with the configured period.
+    """
+    return add_standing(registry, registry.frame(), period_days=period_days, now=now)
+
+
 def queue(
     registry: Registry,
     which: str,
     *,
     region: str | None = None,
-    period_days: int | None = None,
+    period_days: int,
     now: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Active stations that need attention.
@@ -194,11 +207,10 @@ def queue(
     return records
 
 
-def _period(period_days: int | None) -> int:
-    days = get_settings().inspection_period_days if period_days is None else period_days
-    if days < 1:
+def _period(period_days: int) -> int:
+    if period_days < 1:
         raise InvalidInput("inspection_period_days", "应为正整数 / must be at least 1")
-    return days
+    return period_days
 
 
 def _effective(registry: Registry, station_ids: list[str] | None) -> pd.DataFrame:

@@ -12,10 +12,10 @@ from geodata.errors import GeodataError
 from geodata.geodesy import distance_m
 from stations.compliance.checklists import Checklist, Checklists
 from stations.compliance.evidence import Photo
+from stations.core.clock import CHINA_TZ, as_china
+from stations.core.model import Station
 from stations.errors import InvalidInput, NotFound
-from stations.hours import CHINA_TZ
-from stations.model import Station
-from stations.registry import Registry
+from stations.store.registry import Registry
 
 ON_SITE_MAX_M = 500.0
 """A visit logged farther than this from the station is flagged ``on_site: false``."""
@@ -176,13 +176,3 @@ def clean_note(text: str | None, field: str) -> str | None:
             field, f"不能超过 {MAX_NOTE_CHARS} 个字符 / at most {MAX_NOTE_CHARS} characters"
         )
     return text.strip()
-
-
-def aware_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def as_china(value: datetime) -> datetime:
-    """The same moment in China time."""
-    return aware_utc(value).astimezone(CHINA_TZ)

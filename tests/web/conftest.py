@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from stations.ledger import import_ledger
-from stations.registry import Registry
-from stations.settings import Settings
-from tests.compliance_support import add_role_users, seed
-from tests.conftest import GOOD_ROWS
+from stations.config import Settings
+from stations.io.ledger import import_ledger
+from stations.store.registry import Registry
+from tests.support.compliance import add_role_users, seed
+from tests.support.ledgers import GOOD_ROWS
 from web.app import create_app
 
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from geodata.regions import region
-from stations.registry import Registry
+from stations.store.registry import Registry
 
 DEMAND_CSV = "经度,纬度,权重\n113.6601,34.7786,10\n113.70,34.80,5\n113.9,34.6,1\n"
 

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 
 from geodata.crs import wgs84_to_gcj02
 from geodata.geodesy import distance_m
-from stations.demo import seed_demo
-from stations.registry import Registry
-from stations.settings import Settings
+from stations.config import Settings
+from stations.io.demo import seed_demo
+from stations.store.registry import Registry
 from web.app import create_app
 
 ZHENGZHOU = (113.6253, 34.7466)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from stations.auth import DEFAULT_SECRET, create_token, secret_path
-from stations.registry import Registry
-from stations.settings import Settings
-from tests.compliance_support import (
+from stations.accounts.tokens import DEFAULT_SECRET, create_token
+from stations.config import Settings
+from stations.store.registry import Registry
+from tests.support.compliance import (
     PASSWORD,
     TEST_SECRET,
     bearer,
@@ -109,7 +109,7 @@ def test_an_expired_token_is_401(db: str) -> None:
 def test_tokens_survive_a_restart_with_a_generated_secret(db: str, registry: Registry) -> None:
     with TestClient(create_app(Settings(db=db, seed_demo=False))) as first:
         headers = sign_in(first, "inspector")
-    secret_file = secret_path(registry.engine)
+        secret_file = first.app.state.services.secret_file
     assert secret_file.is_file()
     if registry.engine.url.get_backend_name() == "sqlite":  # next to the database file
         assert secret_file.parent == Path(db.removeprefix("sqlite:///")).parent

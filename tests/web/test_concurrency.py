@@ -10,7 +10,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.live_server import free_port
+from tests.support.live_server import free_port
 
 
 def _get(url: str) -> int:

@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from stations.compliance import inspections as inspections_module
-from stations.compliance_db import EvidenceRow, InspectionResultRow, InspectionRow
-from stations.registry import Registry
-from stations.settings import Settings
-from tests.compliance_support import (
+from stations.config import Settings
+from stations.store.compliance_tables import EvidenceRow, InspectionResultRow, InspectionRow
+from stations.store.registry import Registry
+from tests.support.compliance import (
     SIX_HAVE,
     TEST_SECRET,
     ZZ1_LAT,
@@ -31,7 +31,7 @@ from tests.compliance_support import (
     png_bytes,
     seed,
 )
-from tests.live_server import serve_in_thread
+from tests.support.live_server import serve_in_thread
 from web.app import create_app
 
 ROLES = (None, "inspector", "planner", "admin")

@@ -13,14 +13,14 @@ from folium.plugins import FastMarkerCluster
 
 from geodata.crs import wgs84_to_gcj02
 from geodata.regions import locate, region
-from stations.coverage import CoverageResult, analyse
-from stations.coverage_query import parse_query
-from stations.settings import Settings
-from stations.synth import synthetic_frame
-from tests.coverage_support import clustered_demand, offset, stations
-from web.maps import coverage_map, inline_assets
-from web.maps.assets import VENDOR_DIR
-from web.maps.output import write_map
+from stations.config import Settings
+from stations.coverage.analysis import CoverageResult, analyse
+from stations.coverage.query import parse_query
+from stations.io.synth import synthetic_frame
+from stations.render import coverage_map, inline_assets
+from stations.render.assets import VENDOR_DIR
+from stations.render.output import write_map
+from tests.support.coverage import clustered_demand, offset, stations
 
 JINSHUI = (113.7320, 34.8194)
 HOSTILE = ["<script>alert(1)</script>", '<img src=x onerror="alert(2)">',

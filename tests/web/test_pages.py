@@ -15,12 +15,12 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from stations.demo import seed_demo
-from stations.registry import Registry
-from stations.settings import Settings
+from stations.config import Settings
+from stations.io.demo import seed_demo
+from stations.store.registry import Registry
 from web.app import create_app
+from web.middleware import tile_source
 from web.routers.pages import PAGE_TEXT_FILE, TEMPLATES_DIR
-from web.security_headers import tile_source
 
 PAGES = ("/", "/planner", "/inspect")
 STATIC_PAGES_DIR = Path(__file__).resolve().parents[2] / "web" / "static" / "pages"

@@ -21,14 +21,14 @@ import httpx
 import pytest
 
 from geodata.crs import wgs84_to_gcj02
-from stations.demo import seed_demo
-from stations.ledger import import_ledger
-from stations.registry import Registry
-from stations.settings import Settings
-from stations.users import add_user
-from tests.compliance_support import png_bytes
-from tests.conftest import LEDGER_HEADER
-from tests.live_server import serve_in_thread
+from stations.accounts.users import add_user
+from stations.config import Settings
+from stations.io.demo import seed_demo
+from stations.io.ledger import import_ledger
+from stations.store.registry import Registry
+from tests.support.compliance import png_bytes
+from tests.support.ledgers import LEDGER_HEADER
+from tests.support.live_server import serve_in_thread
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")

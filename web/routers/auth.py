@@ -8,10 +8,9 @@ from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
-from stations.auth import create_token
-from stations.users import MAY, User, add_user, authenticate, list_users
-from web.deps import RegistryDep, SettingsDep
-from web.security import CurrentUser, SecretDep, require_role
+from stations.accounts.tokens import create_token
+from stations.accounts.users import MAY, User, add_user, authenticate, list_users
+from web.deps import CurrentUser, RegistryDep, SecretDep, SettingsDep, require_role
 
 router = APIRouter(tags=["users"])
 Admin = Annotated[User, Depends(require_role(*MAY["manage_users"]))]

@@ -8,21 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from stations.coverage_cache import CoverageService
-from stations.coverage_query import CoverageQuery, check_suggest, parse_query
-from stations.demand import Demand, demand_from_geojson, parse_demand
+from stations.coverage.demand import Demand, demand_from_geojson, parse_demand
+from stations.coverage.query import CoverageQuery, check_suggest, parse_query
 from stations.errors import InvalidInput
+from web.deps import CoverageDep
 
 router = APIRouter(tags=["coverage"])
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
-def get_coverage_service(request: Request) -> CoverageService:
-    """The app's coverage service (answers cached per registry revision; see the lifespan)."""
-    return request.app.state.coverage_service  # type: ignore[no-any-return]
-
-
-CoverageDep = Annotated[CoverageService, Depends(get_coverage_service)]
 RegionParam = Annotated[str | None, Query(
     description="行政区划代码或名称，默认全国 / adcode or name of the region; default: China")]
 RadiusParam = Annotated[float | None, Query(

@@ -15,7 +15,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from openpyxl import Workbook
 
-from web.routers.coverage import CoverageDep, QueryDep
+from web.deps import CoverageDep
+from web.routers.coverage import QueryDep
 
 router = APIRouter(tags=["coverage"])
 MEDIA_TYPES = {

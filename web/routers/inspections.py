@@ -7,7 +7,6 @@ a ``data`` part and photos in ``photos`` parts (JPEG/PNG/WebP, at most 5 MB each
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -16,16 +15,13 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from starlette.datastructures import UploadFile
 
-from stations.auth import data_dir
+from stations.accounts.users import MAY, User
 from stations.compliance import (
-    Checklists,
-    EvidenceStore,
     Photo,
     Submission,
     check_photo,
     get_inspection,
     list_inspections,
-    load_checklists,
     neighbours_frame,
     prefill,
     record_inspection,
@@ -34,9 +30,7 @@ from stations.compliance import (
 )
 from stations.compliance.evidence import MAX_PHOTO_BYTES
 from stations.compliance.inspections import evidence_file
-from stations.users import MAY, User
-from web.deps import RegistryDep, SettingsDep
-from web.security import OptionalUser, require_role
+from web.deps import ChecklistsDep, EvidenceDep, OptionalUser, RegistryDep, SettingsDep, require_role
 
 router = APIRouter(tags=["inspections"])
 Inspector = Annotated[User, Depends(require_role(*MAY["log_inspection"]))]
@@ -97,23 +91,6 @@ _BODY_DOC = {
         },
     }
 }
-
-
-def get_checklists(settings: SettingsDep) -> Checklists:
-    return load_checklists([settings.checklist_dir])
-
-
-def get_evidence_store(registry: RegistryDep, settings: SettingsDep) -> EvidenceStore:
-    root = (
-        Path(settings.evidence_dir)
-        if settings.evidence_dir
-        else data_dir(registry.engine) / "evidence"
-    )
-    return EvidenceStore(root)
-
-
-ChecklistsDep = Annotated[Checklists, Depends(get_checklists)]
-EvidenceDep = Annotated[EvidenceStore, Depends(get_evidence_store)]
 
 
 async def submission_body(request: Request) -> Submission:

@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from web.deps import SettingsDep
-from web.routers.coverage import CoverageDep, GapsParam, QueryDep
+from web.deps import CoverageDep, SettingsDep
+from web.routers.coverage import GapsParam, QueryDep
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 
@@ -20,7 +20,7 @@ async def coverage_page(
     query: QueryDep,
     gaps: GapsParam = False,
 ) -> HTMLResponse:
-    from web.maps import coverage_map
+    from stations.render import coverage_map
 
     def build() -> str:
         result = service.analyse(query, gaps=gaps)

@@ -1,7 +1,7 @@
 """Nearest stations: ``GET /api/nearest`` and ``POST /api/route/stations``.
 
-``GET /api/nearest`` is the hottest path of the service. :class:`NearestFastPath`
-answers it as plain ASGI, ahead of FastAPI's parameter machinery (which costs
+``GET /api/nearest`` is the hottest path of the service.
+:class:`web.middleware.NearestFastPath` answers it as plain ASGI, ahead of FastAPI's parameter machinery (which costs
 more than the search itself); the FastAPI route below documents it in OpenAPI
 and answers the same way when the fast path is not installed. Both parse the
 query with :func:`nearest_body`, the one place that does.
@@ -18,10 +18,11 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from stations.errors import InvalidInput
-from stations.route import stations_along_route
+from stations.search.route import stations_along_route
+from stations.services import Services
+from web.deps import IndexDep, ServicesDep
 from web.errors import status_and_body
 
 router = APIRouter(prefix="/api", tags=["nearest"])
@@ -49,6 +50,12 @@ def _number(params: Mapping[str, Sequence[str]], name: str, *, required: bool = 
     return value
 
 
+def _required(params: Mapping[str, Sequence[str]], name: str) -> float:
+    value = _number(params, name, required=True)
+    assert value is not None  # _number raised otherwise
+    return value
+
+
 def _flag(params: Mapping[str, Sequence[str]], name: str) -> bool:
     text = (_one(params, name) or "").lower()
     if text in _TRUE:
@@ -66,7 +73,7 @@ def _statuses(params: Mapping[str, Sequence[str]]) -> tuple[str, ...] | None:
     return None if "any" in values else tuple(values)
 
 
-def nearest_body(state: Any, params: Mapping[str, Sequence[str]]) -> tuple[int, bytes]:
+def nearest_body(services: Services, params: Mapping[str, Sequence[str]]) -> tuple[int, bytes]:
     """Answer a nearest query string: ``(status, JSON bytes)``; errors as 4xx bodies."""
     try:
         k_text = _one(params, "k")
@@ -74,9 +81,9 @@ def nearest_body(state: Any, params: Mapping[str, Sequence[str]]) -> tuple[int, 
             k = int(k_text) if k_text else 5
         except ValueError:
             raise InvalidInput("k", f"必须是 1 到 100 的整数 / must be an integer from 1 to 100: {k_text!r}") from None
-        results = state.keeper.live.current.query(
-            _number(params, "lon", required=True),
-            _number(params, "lat", required=True),
+        results = services.start_index().live.current.query(
+            _required(params, "lon"),
+            _required(params, "lat"),
             k,
             kind=_one(params, "kind") or None,
             services=list(params.get("service", ())),
@@ -92,27 +99,6 @@ def nearest_body(state: Any, params: Mapping[str, Sequence[str]]) -> tuple[int, 
     return 200, orjson.dumps({"results": [r.to_dict() for r in results]})
 
 
-class NearestFastPath:
-    """Plain-ASGI answer to ``GET /api/nearest`` (same parsing, same errors)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != "/api/nearest" or scope["method"] != "GET":
-            await self.app(scope, receive, send)
-            return
-        params = parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-        status, body = nearest_body(scope["app"].state, params)
-        await send({
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode())],
-        })
-        await send({"type": "http.response.body", "body": body})
-
-
 @router.get(
     "/nearest",
     summary="最近的站点 / Nearest stations",
@@ -121,6 +107,7 @@ class NearestFastPath:
 )
 async def nearest(
     request: Request,
+    services: ServicesDep,
     lon: Annotated[str, Query(description="经度 / longitude")],
     lat: Annotated[str, Query(description="纬度 / latitude")],
     k: Annotated[str, Query(description="1..100 (default 5)")] = "5",
@@ -133,7 +120,7 @@ async def nearest(
     status: Annotated[list[str], Query(description="默认仅运营中 / default active; `any`: all")] = [],  # noqa: B006
 ) -> Response:
     params = parse_qs(request.url.query, keep_blank_values=True)
-    code, body = nearest_body(request.app.state, params)
+    code, body = nearest_body(services, params)
     return Response(body, status_code=code, media_type="application/json")
 
 
@@ -149,8 +136,7 @@ class RouteQuery(BaseModel):
 
 
 @router.post("/route/stations", summary="沿途站点 / Stations along a route")
-async def route_stations(request: Request, query: RouteQuery) -> Response:
-    index = request.app.state.keeper.live.current
+async def route_stations(index: IndexDep, query: RouteQuery) -> Response:
     found = stations_along_route(
         index, query.route, query.corridor_m, kind=query.kind or None, services=query.service,
         open_now=query.open_now, compliant_only=query.compliant_only, crs=query.crs,

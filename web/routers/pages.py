@@ -3,7 +3,7 @@
 Each page is a Jinja2 template with plain JS and CSS from ``web/static/pages/`` (no build
 step, nothing from a CDN). The server renders the Chinese text; the page's script switches
 to English on request. All words come from one dictionary, ``templates/page_text.json``,
-and the vocabulary in :mod:`stations.vocab`.
+and the vocabulary in :mod:`stations.core.vocab`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from stations.settings import Settings
-from stations.vocab import CRITERIA, KINDS, SERVICES, STATUSES, Term
+from stations.config import Settings
+from stations.core.vocab import CRITERIA, KINDS, SERVICES, STATUSES, Term
+from stations.render.assets import STATIC_URL, VENDORED
 from web.deps import SettingsDep
-from web.maps.assets import STATIC_URL, VENDORED
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 PAGE_TEXT_FILE = TEMPLATES_DIR / "page_text.json"

@@ -6,10 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from stations.accounts.users import MAY, User
 from stations.compliance import queue
-from stations.users import MAY, User
-from web.deps import RegistryDep, SettingsDep
-from web.security import require_role
+from web.deps import RegistryDep, SettingsDep, require_role
 
 router = APIRouter(prefix="/api/queues", tags=["inspections"])
 QueueReader = Annotated[User, Depends(require_role(*MAY["read_queues"]))]

@@ -8,10 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from stations.export import station_feature
-from stations.users import MAY, User
-from web.deps import RegistryDep
-from web.security import require_role
+from stations.accounts.users import MAY, User
+from stations.io.export import station_feature
+from web.deps import RegistryDep, require_role
 
 router = APIRouter(prefix="/api/stations", tags=["stations"])
 Admin = Annotated[User, Depends(require_role(*MAY["set_station_status"]))]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from stations.errors import InvalidInput
-from stations.export import station_feature
+from stations.io.export import station_feature
 from web.deps import RegistryDep
 
 router = APIRouter(prefix="/api/stations", tags=["stations"])

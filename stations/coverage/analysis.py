@@ -1,0 +1,338 @@
+"""Coverage analysis for planners: how much of each district lies within reach of a station.
+
+``analyse(frame, query)`` answers for a table of stations (``Registry.frame()``): the
+covered area of every sub-region of the region asked about (province → cities, city →
+counties, country → provinces, a county → itself), and, given demand points, the share of
+demand within reach, the largest gaps and suggested new sites. Reach is a geodesic circle
+of the query's radius around each selected station (see :mod:`stations.coverage.geometry`);
+areas are measured on the WGS-84 ellipsoid.
+
+:class:`stations.coverage.service.CoverageService` caches answers per registry revision.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from geodata.regions import Region
+from stations.coverage.demand import Demand, DemandCover, cover_demand
+from stations.coverage.gaps import Gap, area_gaps, demand_gaps, gap_resolution
+from stations.coverage.geometry import AreaMeter, RegionCover, cover_regions, coverage_pieces
+from stations.coverage.query import (
+    CoverageQuery,
+    county_to_subregion,
+    query_region,
+    region_area_km2,
+    subregions,
+)
+from stations.coverage.siting import Suggestion, suggest_sites
+from stations.errors import InvalidInput
+
+_MIN_M_PER_DEGREE = 110_574.0  # shortest degree of latitude (at the equator)
+TABLE_COLUMNS = ("adcode", "name", "level", "stations", "area_km2", "covered_km2",
+                 "coverage_ratio")
+
+
+@dataclass(frozen=True)
+class CoverageResult:
+    """The answer to a coverage question, with what maps need to draw it.
+
+    Attributes
+    ----------
+    query : CoverageQuery
+    region : Region
+    subregions : tuple of Region
+    table : pandas.DataFrame
+        One row per sub-region: ``adcode``, ``name``, ``level``, ``stations``, ``area_km2``,
+        ``covered_km2``, ``coverage_ratio`` and, with demand, ``demand_points``,
+        ``demand_weight``, ``covered_weight``, ``demand_coverage_ratio``.
+    stations : pandas.DataFrame
+        The selected stations in the region: ``id``, ``name``, ``kind``, ``standing``,
+        ``lon``, ``lat``, ``radius_m``, ``subregion`` (position in ``subregions`` or -1).
+    cover : RegionCover
+        Covered shapes clipped to the sub-regions.
+    demand : DemandCover or None
+    gaps : list of Gap or None
+    suggestions : list of Suggestion or None
+    revision : int or None
+        Registry revision the answer was computed from.
+    """
+
+    query: CoverageQuery
+    region: Region
+    subregions: tuple[Region, ...]
+    table: pd.DataFrame
+    stations: pd.DataFrame
+    cover: RegionCover
+    demand: DemandCover | None = None
+    gaps: list[Gap] | None = None
+    gap_basis: str | None = None
+    suggestions: list[Suggestion] | None = None
+    revision: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def totals(self) -> dict[str, Any]:
+        """The region's own row: the sums over its sub-regions."""
+        area = float(self.table["area_km2"].sum())
+        covered = float(self.table["covered_km2"].sum())
+        row: dict[str, Any] = {
+            "adcode": self.region.adcode,
+            "name": self.region.name,
+            "level": self.region.level,
+            "stations": int(self.table["stations"].sum()),
+            "area_km2": area,
+            "covered_km2": covered,
+            "coverage_ratio": covered / area if area > 0 else 0.0,
+        }
+        if self.demand is not None:
+            weight = float(self.table["demand_weight"].sum())
+            covered_weight = float(self.table["covered_weight"].sum())
+            row |= {
+                "demand_points": int(self.table["demand_points"].sum()),
+                "demand_weight": weight,
+                "covered_weight": covered_weight,
+                "demand_coverage_ratio": covered_weight / weight if weight > 0 else 0.0,
+            }
+        return row
+
+    def to_json(self) -> dict[str, Any]:
+        """The public answer: ``{"region": {...}, "regions": [...], ...}``."""
+        q = self.query
+        body: dict[str, Any] = {
+            "region": _rounded(self.totals()),
+            "by": q.by,
+            "radius_m": q.radius_m if q.radius_m is not None else (
+                q.max_radius_m if len(set(q.radii_m.values())) == 1 else None),
+            "radii_m": q.radii_m,
+            "kind": q.kind,
+            "compliant_only": q.compliant_only,
+            "statuses": list(q.statuses),
+            "revision": self.revision,
+            "regions": [_rounded(row) for row in self.table.to_dict("records")],
+        }
+        if self.gaps is not None:
+            body["gaps_basis"] = self.gap_basis
+            body["gaps"] = [g.to_json() for g in self.gaps]
+        if self.suggestions is not None:
+            body["suggestions"] = [s.to_json() for s in self.suggestions]
+            gained = sum(s.gain_weight for s in self.suggestions)
+            total = self.totals().get("demand_weight", 0.0)
+            covered = self.totals().get("covered_weight", 0.0)
+            body["suggested_coverage"] = _rounded({
+                "sites": len(self.suggestions),
+                "gain_weight": gained,
+                "demand_coverage_ratio_before": covered / total if total else 0.0,
+                "demand_coverage_ratio_after": (covered + gained) / total if total else 0.0,
+            })
+        if self.notes:
+            body["notes"] = list(self.notes)
+        return body
+
+
+# One analysis at a time per process. The region geometries come from geodata's
+# per-process cache and are shared by every request thread; GEOS prepares them (and
+# builds their lazy indexes) in place, which is not thread-safe: two analyses of the
+# same region at once crashed the server with a segfault.
+_ANALYSIS_LOCK = threading.Lock()
+
+
+def analyse(
+    frame: pd.DataFrame,
+    query: CoverageQuery,
+    *,
+    demand: Demand | None = None,
+    gaps: bool = False,
+    suggest: int = 0,
+    revision: int | None = None,
+    gap_limit: int = 50,
+) -> CoverageResult:
+    """Covered area (and demand) per sub-region for the stations of ``frame``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Stations: ``id``, ``name``, ``kind``, ``status``, ``lon``, ``lat``, ``adcode`` and,
+        for ``compliant_only``, ``standing``.
+    query : CoverageQuery
+        From :func:`stations.coverage.query.parse_query`.
+    demand : Demand, optional
+        Weighted demand points; adds demand coverage per sub-region.
+    gaps : bool
+        Also rank uncovered H3 hexagons (of demand, or near stations without demand).
+    suggest : int
+        Propose this many new sites (needs ``demand``).
+    revision : int, optional
+        Registry revision, reported back.
+    gap_limit : int
+        Most gaps listed.
+
+    Returns
+    -------
+    CoverageResult
+    """
+    with _ANALYSIS_LOCK:
+        return _analyse(frame, query, demand=demand, gaps=gaps, suggest=suggest,
+                        revision=revision, gap_limit=gap_limit)
+
+
+def _analyse(
+    frame: pd.DataFrame,
+    query: CoverageQuery,
+    *,
+    demand: Demand | None,
+    gaps: bool,
+    suggest: int,
+    revision: int | None,
+    gap_limit: int,
+) -> CoverageResult:
+    top = query_region(query)
+    subs = subregions(query)
+    sub_geoms = np.array([s.geometry for s in subs], dtype=object)
+    chosen = select_stations(frame, query, top)
+    centre = top.geometry.envelope.centroid
+    meter = AreaMeter(round(centre.x, 1), round(centre.y, 1))
+    pieces = coverage_pieces(
+        chosen["lon"].to_numpy(), chosen["lat"].to_numpy(), chosen["radius_m"].to_numpy(), meter
+    )
+    cover = cover_regions(pieces, sub_geoms, meter)
+    lookup = county_to_subregion(query.region, query.level, query.by)
+    chosen = chosen.assign(subregion=[lookup.get(a, -1) if isinstance(a, str) else -1
+                                      for a in chosen["adcode"]])
+    in_region = chosen[chosen["subregion"] >= 0]
+    table = _table(subs, cover, np.bincount(in_region["subregion"], minlength=len(subs)))
+    demand_cover = None
+    notes: list[str] = []
+    if demand is not None:
+        demand_cover = cover_demand(demand, chosen, lookup)
+        table = _add_demand(table, demand_cover, len(subs))
+    found_gaps = None
+    basis = None
+    if gaps:
+        # hexagons sized for the smallest reach that counts: a 1 km station's gaps, not a
+        # 50 km driver home's, where both kinds are asked about
+        reach = float(chosen["radius_m"].min()) if len(chosen) else query.max_radius_m
+        resolution = gap_resolution(reach)
+        if demand_cover is not None:
+            found_gaps = demand_gaps(demand_cover, subs, resolution, gap_limit)
+            basis = "demand"
+        else:
+            found_gaps = area_gaps(frame, chosen, subs, lookup, resolution, gap_limit)
+            basis = "stations_nearby"
+            notes.append(
+                "没有需求数据时，空白取自已有站点附近未覆盖的六边形，按附近站点数排序（项目暂无建成区图层）"
+                " / without demand, gaps are uncovered hexagons near existing stations, ranked "
+                "by the number of stations nearby (no built-up layer is available)"
+            )
+    suggestions = None
+    if suggest:
+        if demand_cover is None:
+            raise InvalidInput("suggest", "选址建议需要需求点 / suggesting sites needs demand "
+                                          "points (a demand file)")
+        suggestions = suggest_sites(demand_cover, subs, query, suggest)
+    return CoverageResult(
+        query=query, region=top, subregions=subs, table=table,
+        stations=in_region.reset_index(drop=True), cover=cover, demand=demand_cover,
+        gaps=found_gaps, gap_basis=basis, suggestions=suggestions, revision=revision, notes=notes,
+    )
+
+
+def select_stations(frame: pd.DataFrame, query: CoverageQuery, top: Region) -> pd.DataFrame:
+    """The stations that count, near enough to the region to reach into it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``name``, ``kind``, ``standing``, ``lon``, ``lat``, ``adcode``, ``radius_m``.
+    """
+    if frame.empty:
+        return _empty_selection()
+    lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(np.float64)
+    lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(np.float64)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    ok &= frame["status"].isin(query.statuses).to_numpy()
+    ok &= frame["kind"].isin(query.kinds).to_numpy()
+    standing = frame["standing"] if "standing" in frame else pd.Series(None, index=frame.index)
+    if query.compliant_only:
+        ok &= (standing == "compliant").to_numpy()
+    west, south, east, north = _reach_bounds(top.geometry.bounds, query.max_radius_m)
+    with np.errstate(invalid="ignore"):
+        ok &= (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+    rows = np.flatnonzero(ok)
+    kinds = frame["kind"].to_numpy(object)[rows]
+    radii = query.radii_m
+    return pd.DataFrame({
+        "id": frame["id"].to_numpy(object)[rows],
+        "name": frame["name"].to_numpy(object)[rows],
+        "kind": kinds,
+        "standing": standing.to_numpy(object)[rows],
+        "lon": lon[rows],
+        "lat": lat[rows],
+        "adcode": (frame["adcode"].to_numpy(object)[rows] if "adcode" in frame
+                   else np.full(len(rows), None, dtype=object)),
+        "radius_m": np.array([radii[k] for k in kinds], dtype=np.float64),
+    })
+
+
+def _empty_selection() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in
+                         ("id", "name", "kind", "standing", "adcode")}
+                        | {c: pd.Series(dtype=np.float64) for c in ("lon", "lat", "radius_m")})
+
+
+def _reach_bounds(bounds: tuple[float, float, float, float], radius_m: float
+                  ) -> tuple[float, float, float, float]:
+    """Bounds grown by ``radius_m`` (in degrees, generously at the bounds' high latitude)."""
+    west, south, east, north = bounds
+    dlat = radius_m / _MIN_M_PER_DEGREE
+    high = min(max(abs(south), abs(north)) + dlat, 89.0)
+    dlon = radius_m / (_MIN_M_PER_DEGREE * math.cos(math.radians(high)))
+    return west - dlon, south - dlat, east + dlon, north + dlat
+
+
+def _table(subs: tuple[Region, ...], cover: RegionCover, counts: npt.NDArray[np.int64]
+           ) -> pd.DataFrame:
+    area = np.array([region_area_km2(s.adcode, s.level) for s in subs])
+    covered = np.minimum(cover.covered_m2 / 1e6, area)
+    return pd.DataFrame({
+        "adcode": [s.adcode for s in subs],
+        "name": [s.name for s in subs],
+        "level": [s.level for s in subs],
+        "stations": counts.astype(int),
+        "area_km2": area,
+        "covered_km2": covered,
+        "coverage_ratio": np.divide(covered, area, out=np.zeros_like(area), where=area > 0),
+    })
+
+
+def _add_demand(table: pd.DataFrame, demand: DemandCover, n: int) -> pd.DataFrame:
+    inside = demand.subregion >= 0
+    where = demand.subregion[inside]
+    weight = np.bincount(where, weights=demand.weight[inside], minlength=n)
+    covered = np.bincount(where, weights=(demand.weight * demand.covered)[inside], minlength=n)
+    return table.assign(
+        demand_points=np.bincount(where, minlength=n).astype(int),
+        demand_weight=weight,
+        covered_weight=covered,
+        demand_coverage_ratio=np.divide(covered, weight, out=np.zeros(n), where=weight > 0),
+    )
+
+
+def _rounded(row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, np.integer):
+            value = int(value)
+        elif isinstance(value, float | np.floating):
+            value = float(value)
+            digits = 6 if key.endswith("ratio") else 4
+            value = round(value, digits)
+        out[key] = value
+    return out
+

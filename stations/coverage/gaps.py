@@ -1,0 +1,143 @@
+"""Coverage gaps: H3 hexagons of uncovered demand, ranked by how much they miss.
+
+The hexagon size follows the radius (resolution 8, ~0.5 km edges, for a 1 km walk;
+resolution 5, ~10 km edges, for a 50 km drive). With demand points, a gap is a hexagon of
+uncovered demand, ranked by its weight. Without demand there is no built-up layer in the
+project to stand for where people work, so the stations themselves do: gaps are
+uncovered hexagons near existing stations (of any kind and status: a planned or
+suspended station marks a place where workers are), ranked by the number of stations
+nearby.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import h3
+import numpy as np
+import pandas as pd
+
+from geodata.regions import Region, locate
+from stations.coverage.demand import DemandCover, within_reach
+
+# (largest radius in metres, resolution): hexagon edges of roughly a third to a fifth of it
+_RESOLUTIONS = ((600.0, 9), (2_000.0, 8), (6_000.0, 7), (20_000.0, 6), (80_000.0, 5))
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One uncovered hexagon.
+
+    Attributes
+    ----------
+    cell : str
+        H3 index.
+    lon, lat : float
+        Centre of the hexagon (WGS-84).
+    uncovered_weight : float
+        Demand weight in it that no station reaches (or, without demand, stations nearby).
+    points : int
+        Demand points (or stations) counted.
+    subregion : int
+        Position of its sub-region.
+    adcode, name : str
+        Its sub-region.
+    """
+
+    cell: str
+    lon: float
+    lat: float
+    uncovered_weight: float
+    points: int
+    subregion: int
+    adcode: str
+    name: str
+
+    def boundary(self) -> list[tuple[float, float]]:
+        """The hexagon's corners as (lon, lat)."""
+        return [(lon, lat) for lat, lon in h3.cell_to_boundary(self.cell)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "h3": self.cell,
+            "resolution": h3.get_resolution(self.cell),
+            "lon": round(self.lon, 6),
+            "lat": round(self.lat, 6),
+            "uncovered_weight": round(self.uncovered_weight, 4),
+            "points": self.points,
+            "adcode": self.adcode,
+            "name": self.name,
+        }
+
+
+def gap_resolution(radius_m: float) -> int:
+    """The H3 resolution for gaps at this radius (8 for 1 km, 5 for 50 km)."""
+    for largest, resolution in _RESOLUTIONS:
+        if radius_m <= largest:
+            return resolution
+    return 4
+
+
+def demand_gaps(demand: DemandCover, subs: tuple[Region, ...], resolution: int, limit: int
+                ) -> list[Gap]:
+    """Hexagons of uncovered demand inside the region, the heaviest first."""
+    missed = np.flatnonzero(~demand.covered & (demand.subregion >= 0) & (demand.weight > 0))
+    if missed.size == 0:
+        return []
+    cells = [h3.latlng_to_cell(y, x, resolution)
+             for x, y in zip(demand.lon[missed].tolist(), demand.lat[missed].tolist(), strict=True)]
+    table = pd.DataFrame({"cell": cells, "weight": demand.weight[missed],
+                          "subregion": demand.subregion[missed]})
+    grouped = table.groupby("cell", sort=False).agg(
+        weight=("weight", "sum"), points=("weight", "size"), subregion=("subregion", "first"))
+    grouped = grouped.sort_values(["weight", "points"], ascending=False, kind="stable")
+    return [_gap(str(cell), float(row["weight"]), int(row["points"]), int(row["subregion"]), subs)
+            for cell, row in grouped.head(limit).iterrows()]
+
+
+def area_gaps(frame: pd.DataFrame, chosen: pd.DataFrame, subs: tuple[Region, ...],
+              lookup: dict[str, int], resolution: int, limit: int) -> list[Gap]:
+    """Uncovered hexagons near the registry's stations in the region, busiest first."""
+    if frame.empty or "adcode" not in frame:
+        return []
+    in_region = frame[[isinstance(a, str) and a in lookup for a in frame["adcode"]]]
+    lon = pd.to_numeric(in_region["lon"], errors="coerce").to_numpy(np.float64)
+    lat = pd.to_numeric(in_region["lat"], errors="coerce").to_numpy(np.float64)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any():
+        return []
+    counts = Counter(h3.latlng_to_cell(y, x, resolution)
+                     for x, y in zip(lon[ok].tolist(), lat[ok].tolist(), strict=True))
+    reach = _disk_size(float(chosen["radius_m"].min()) if len(chosen) else 0.0, resolution)
+    nearby: Counter[str] = Counter()
+    for cell, n in counts.items():
+        for neighbour in h3.grid_disk(cell, reach):
+            nearby[neighbour] += n
+    cells = list(nearby)
+    centres = np.array([h3.cell_to_latlng(c) for c in cells])
+    c_lon, c_lat = centres[:, 1], centres[:, 0]
+    open_ = ~within_reach(c_lon, c_lat, chosen["lon"].to_numpy(), chosen["lat"].to_numpy(),
+                          chosen["radius_m"].to_numpy())
+    if not open_.any():
+        return []
+    keep = np.flatnonzero(open_)
+    adcodes = locate(c_lon[keep], c_lat[keep], max_snap_m=0)["adcode"].to_numpy(object)
+    sub = np.array([lookup.get(a, -1) if isinstance(a, str) else -1 for a in adcodes])
+    keep, sub = keep[sub >= 0], sub[sub >= 0]
+    order = sorted(range(len(keep)), key=lambda i: (-nearby[cells[keep[i]]], cells[keep[i]]))
+    return [_gap(cells[keep[i]], float(nearby[cells[keep[i]]]), nearby[cells[keep[i]]],
+                 int(sub[i]), subs) for i in order[:limit]]
+
+
+def _disk_size(radius_m: float, resolution: int) -> int:
+    """Rings of hexagons around a station's cell that reach about 1.5 radii out."""
+    spacing = math.sqrt(3) * h3.average_hexagon_edge_length(resolution, unit="m")
+    return int(min(3, max(1, round(1.5 * radius_m / spacing))))
+
+
+def _gap(cell: str, weight: float, points: int, sub: int, subs: tuple[Region, ...]) -> Gap:
+    lat, lon = h3.cell_to_latlng(cell)
+    return Gap(cell, lon, lat, float(weight), int(points), sub, subs[sub].adcode, subs[sub].name)

@@ -1,0 +1,35 @@
+"""Coverage answers as plain text for the terminal (``stations coverage`` without --json)."""
+
+from __future__ import annotations
+
+from stations.coverage.analysis import CoverageResult
+
+
+def format_report(result: CoverageResult) -> str:
+    """A table of the sub-regions, then the region's total, gaps and suggested sites."""
+    demand = result.demand is not None
+    head = ["代码", "名称", "站点", "面积km²", "覆盖km²", "覆盖率"]
+    if demand:
+        head.append("需求覆盖率")
+    lines = ["\t".join(head)]
+    rows = result.table.to_dict("records") + [result.totals()]
+    for row in rows:
+        cells = [row["adcode"], row["name"], f"{row['stations']:,}", f"{row['area_km2']:,.2f}",
+                 f"{row['covered_km2']:,.2f}", f"{row['coverage_ratio']:.2%}"]
+        if demand:
+            cells.append(f"{row['demand_coverage_ratio']:.2%}")
+        lines.append("\t".join(str(c) for c in cells))
+    if result.gaps:
+        lines.append("")
+        lines.append("覆盖空白 / gaps (H3):")
+        for i, gap in enumerate(result.gaps[:20], start=1):
+            lines.append(f"{i}\t{gap.cell}\t{gap.lon:.5f},{gap.lat:.5f}\t"
+                         f"{gap.uncovered_weight:,.1f}\t{gap.name}")
+    if result.suggestions:
+        lines.append("")
+        lines.append("建议选址 / suggested sites:")
+        for s in result.suggestions:
+            lines.append(f"{s.rank}\t{s.lon:.5f},{s.lat:.5f}\t+{s.gain_weight:,.1f}\t{s.name}")
+    for note in result.notes:
+        lines.append(note)
+    return "\n".join(lines)

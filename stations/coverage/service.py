@@ -1,0 +1,129 @@
+"""Coverage answers cached per registry revision.
+
+Stations change rarely and planners ask the same questions again (a page reload, a report
+re-run), so answers are kept, keyed on :meth:`stations.store.registry.Registry.revision` and the
+question. Any write to the registry (an import, a status change, an inspection) bumps the
+revision, so the next question recomputes. Questions about compliant stations also key on
+the date, because a passing inspection becomes overdue with time alone.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from stations.core.clock import CHINA_TZ
+from stations.coverage.analysis import CoverageResult, analyse
+from stations.coverage.demand import Demand
+from stations.coverage.query import CoverageQuery
+from stations.store.registry import Registry
+
+
+class CoverageService:
+    """Answers coverage questions about one registry, remembering recent answers.
+
+    Parameters
+    ----------
+    registry : Registry
+    load : callable
+        Reads the station table with standings (see
+        :func:`stations.compliance.standing.station_table`).
+    maxsize : int
+        Answers kept (least recently used dropped first).
+    snapshot : callable, optional
+        Returns ``(revision, stations table)`` already read elsewhere (the search
+        index's), used instead of rereading the registry when the revision matches.
+    """
+
+    def __init__(
+        self,
+        registry: Registry,
+        *,
+        load: Callable[[], pd.DataFrame],
+        maxsize: int = 32,
+        snapshot: Callable[[], tuple[int, pd.DataFrame]] | None = None,
+    ) -> None:
+        self.registry = registry
+        self.load = load
+        self.snapshot = snapshot
+        self.maxsize = maxsize
+        self._lock = threading.Lock()
+        # Remembered computations (analyses, and the maps built from their shared
+        # geometries) run one at a time: shared GEOS geometries are not safe to
+        # work on from two threads (see stations.coverage.analysis._ANALYSIS_LOCK), and
+        # concurrent requests for the same answer then compute it only once.
+        self._compute_lock = threading.Lock()
+        self._frame: tuple[int, pd.DataFrame] | None = None
+        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def frame(self, revision: int | None = None) -> tuple[int, pd.DataFrame]:
+        """The registry's stations and the revision they were read at."""
+        revision = self.registry.revision() if revision is None else revision
+        with self._lock:
+            if self._frame is not None and self._frame[0] == revision:
+                return self._frame
+        if self.snapshot is not None:  # the search index's table, when it is this revision
+            seen, table = self.snapshot()
+            if seen == revision:
+                with self._lock:
+                    self._frame = (revision, table)
+                return revision, table
+        frame = self.load()
+        with self._lock:
+            self._frame = (revision, frame)
+        return revision, frame
+
+    def analyse(self, query: CoverageQuery, *, demand: Demand | None = None, gaps: bool = False,
+                suggest: int = 0) -> CoverageResult:
+        """:func:`stations.coverage.analysis.analyse` on the registry, cached."""
+        revision = self.registry.revision()
+        self._drop_stale(revision)
+        key = self.key(revision, query, demand, gaps, suggest)
+
+        def compute() -> CoverageResult:
+            _, frame = self.frame(revision)
+            return analyse(frame, query, demand=demand, gaps=gaps, suggest=suggest,
+                           revision=revision)
+
+        return self.remember(key, compute)  # type: ignore[no-any-return]
+
+    def key(self, revision: int, query: CoverageQuery, demand: Demand | None, gaps: bool,
+            suggest: int) -> tuple[Hashable, ...]:
+        """The cache key of a question at a revision."""
+        day = datetime.now(CHINA_TZ).date().isoformat() if query.compliant_only else None
+        return (revision, query, demand.digest if demand is not None else None, gaps, suggest,
+                day)
+
+    def remember(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value cached under ``key``, computing and keeping it if missing."""
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
+        with self._compute_lock:
+            with self._lock:
+                if key in self._answers:  # computed while we waited
+                    return self._answers[key]
+            value = compute()
+        with self._lock:
+            self._answers[key] = value
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.maxsize:
+                self._answers.popitem(last=False)
+        return value
+
+    def _drop_stale(self, revision: int) -> None:
+        """Forget answers about older revisions: the stations have changed since."""
+        with self._lock:
+            for key in [k for k in self._answers if isinstance(k, tuple) and k[0] != revision]:
+                del self._answers[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+            self._frame = None

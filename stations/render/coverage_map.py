@@ -1,0 +1,472 @@
+"""The coverage map for planners (folium): who is covered where, at a glance.
+
+Layers, each switchable in the layer control:
+
+- 行政区覆盖率: sub-regions shaded by coverage ratio (choropleth, legend);
+- 覆盖范围: the covered area, simplified for display in metres, topology kept;
+- 站点: stations coloured by compliance standing, sized by kind, clustered; past
+  :data:`MARKER_LIMIT` stations (a province or the country) they are counted in H3
+  hexagons instead, so a national map of 200,000 stations stays a few hundred kilobytes;
+- 覆盖空白 and 建议选址: gaps and suggested sites, when asked for.
+
+Every name shown comes from users or data and is escaped: it is text, never markup.
+Coordinates are converted for the tiles' coordinate system (GCJ-02 for Chinese tile
+services), and all scripts come from the app (:mod:`stations.render.assets`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+import h3
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+from branca.element import MacroElement, Template
+from folium.plugins import FastMarkerCluster
+
+from geodata.crs import from_wgs84, parse_crs
+from stations.core.vocab import KINDS
+from stations.coverage.analysis import CoverageResult
+from stations.coverage.geometry import laea_transformer
+from stations.render.assets import STATIC_URL, render_html
+
+MARKER_LIMIT = 10_000
+HEX_CELL_LIMIT = 4_000
+VERTEX_BUDGET = 60_000
+RATIO_BINS = (0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0)
+RATIO_COLOURS = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
+STANDING_COLOURS = {
+    "compliant": ("#2e7d32", "合格"),
+    "failing": ("#c62828", "不合格"),
+    "overdue": ("#ef6c00", "检查逾期"),
+    "never_inspected": ("#757575", "未检查"),
+}
+UNKNOWN_STANDING = ("#9e9e9e", "未知")
+KIND_STYLE = {"outdoor_worker_station": (5, 1), "driver_home": (8, 3)}  # radius px, border px
+COVER_COLOUR = "#e6550d"
+GAP_COLOUR = "#6a1b9a"
+SITE_COLOUR = "#d81b60"
+DENSITY_BINS = (1, 5, 20, 100, 500, 2000)
+DENSITY_COLOURS = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
+_START_RESOLUTION = {"country": 5, "province": 7, "city": 8, "county": 9}
+
+
+@dataclass
+class CoverageMap:
+    """A built map and what is on it (for pages and tests).
+
+    Attributes
+    ----------
+    map : folium.Map
+    layers : dict
+        Layer key (``regions``, ``coverage``, ``stations``, ``gaps``, ``sites``) → element.
+    features : dict
+        Layer key → number of features (regions, shapes, markers or hexagons, ...).
+    bounds : tuple
+        ``(south, west, north, east)`` the map opens on, in the tiles' coordinates.
+    station_mode : str
+        ``"markers"`` or ``"hexagons"``.
+    notes : list of str
+    """
+
+    map: folium.Map
+    layers: dict[str, Any] = field(default_factory=dict)
+    features: dict[str, int] = field(default_factory=dict)
+    bounds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    station_mode: str = "markers"
+    notes: list[str] = field(default_factory=list)
+
+    def html(self, base_url: str = STATIC_URL) -> str:
+        """The page, with scripts and styles from ``base_url`` (never a CDN)."""
+        return render_html(self.map, base_url)
+
+
+def coverage_map(
+    result: CoverageResult,
+    *,
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    tile_attribution: str = "© OpenStreetMap contributors",
+    tile_crs: str = "wgs84",
+) -> CoverageMap:
+    """Build the coverage map of a result.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        From :func:`stations.coverage.analysis.analyse`.
+    tile_url, tile_attribution : str
+        The base map (settings ``tile_url``, ``tile_attribution``).
+    tile_crs : str
+        Coordinate system of the tiles: ``wgs84`` or ``gcj02`` (or ``bd09``); everything
+        drawn is converted to it.
+
+    Returns
+    -------
+    CoverageMap
+    """
+    display = _Display(parse_crs(tile_crs), result)
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
+    folium.TileLayer(tiles=tile_url, attr=html.escape(tile_attribution), name="底图 / base map",
+                     control=False).add_to(m)
+    out = CoverageMap(m)
+    _add_regions(out, result, display)
+    _add_coverage(out, result, display)
+    _add_stations(out, result, display)
+    if result.gaps is not None:
+        _add_gaps(out, result, display)
+    if result.suggestions is not None:
+        _add_sites(out, result, display)
+    folium.LayerControl(collapsed=False).add_to(m)
+    west, south, east, north = display.bounds(result.region.geometry)
+    out.bounds = (south, west, north, east)
+    m.fit_bounds([[south, west], [north, east]])
+    _Legend(_legend_html(result, out)).add_to(m)
+    return out
+
+
+class _Display:
+    """Turns WGS-84 shapes into simplified shapes in the tiles' coordinates."""
+
+    def __init__(self, crs: str, result: CoverageResult) -> None:
+        self.crs = crs
+        west, south, east, north = result.region.geometry.bounds
+        self.lon_0, self.lat_0 = (west + east) / 2, (south + north) / 2
+        transformer = laea_transformer(round(self.lon_0, 1), round(self.lat_0, 1))
+        corners = np.array(transformer.transform([west, east, west, east],
+                                                 [south, south, north, north]))
+        extent_m = float(max(np.ptp(corners[0]), np.ptp(corners[1])))
+        self.tolerance_m = max(extent_m / 3000.0, 5.0)
+        self._transformer = transformer
+
+    def simplify(self, geoms: npt.NDArray[np.object_], tolerance_m: float, *,
+                 coverage: bool = False) -> npt.NDArray[np.object_]:
+        """Simplify in metres (a shared-border coverage stays one), back to lon/lat."""
+        projected = shapely.transform(geoms, self._forward)
+        if coverage:
+            simple = shapely.coverage_simplify(projected, tolerance_m)
+        else:
+            simple = shapely.simplify(projected, tolerance_m, preserve_topology=True)
+        return shapely.transform(simple, self._inverse)
+
+    def to_tiles(self, geoms: Any) -> Any:
+        """Shapes (or an array of them) in the tiles' coordinates, rounded to ~1 m."""
+        return shapely.transform(geoms, self._tile_xy)
+
+    def points(self, lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64]
+               ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        if self.crs == "wgs84" or len(lon) == 0:
+            return lon, lat
+        x, y = from_wgs84(lon, lat, self.crs)
+        return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+    def bounds(self, geometry: shapely.Geometry) -> tuple[float, float, float, float]:
+        return tuple(shapely.bounds(self.to_tiles(shapely.envelope(geometry))).tolist())
+
+    def _forward(self, xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.column_stack(self._transformer.transform(xy[:, 0], xy[:, 1]))
+
+    def _inverse(self, xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.column_stack(self._transformer.transform(xy[:, 0], xy[:, 1],
+                                                           direction="INVERSE"))
+
+    def _tile_xy(self, xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        x, y = self.points(xy[:, 0], xy[:, 1])
+        return np.asarray(np.round(np.column_stack([x, y]), 5), dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- layers
+
+
+def _add_regions(out: CoverageMap, result: CoverageResult, display: _Display) -> None:
+    geoms = np.array([s.geometry for s in result.subregions], dtype=object)
+    shapes = display.to_tiles(display.simplify(geoms, display.tolerance_m, coverage=True))
+    features = []
+    for i, (row, shape) in enumerate(zip(result.table.to_dict("records"), shapes, strict=True)):
+        ratio = float(row["coverage_ratio"])
+        props = {
+            "name": html.escape(str(row["name"])),
+            "adcode": html.escape(str(row["adcode"])),
+            "ratio": f"{ratio:.1%}",
+            "covered_km2": f"{row['covered_km2']:,.2f}",
+            "area_km2": f"{row['area_km2']:,.2f}",
+            "stations": int(row["stations"]),
+            "fill": ratio_colour(ratio),
+        }
+        if "demand_coverage_ratio" in row:
+            props["demand_ratio"] = f"{float(row['demand_coverage_ratio']):.1%}"
+        features.append({"type": "Feature", "id": i, "properties": props,
+                         "geometry": shapely.geometry.mapping(shape)})
+    fields = ["name", "adcode", "ratio", "covered_km2", "area_km2", "stations"]
+    aliases = ["行政区", "代码", "面积覆盖率", "覆盖面积 (km²)", "面积 (km²)", "站点数"]
+    if result.demand is not None:
+        fields.append("demand_ratio")
+        aliases.append("需求覆盖率")
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="行政区覆盖率 / coverage by region",
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555555",
+                                  "weight": 1, "fillOpacity": 0.55},
+        highlight_function=lambda f: {"weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+    )
+    layer.add_to(out.map)
+    out.layers["regions"] = layer
+    out.features["regions"] = len(features)
+
+
+def _add_coverage(out: CoverageMap, result: CoverageResult, display: _Display) -> None:
+    shapes = result.cover.shapes
+    radius_min = float(result.stations["radius_m"].min()) if len(result.stations) else 1000.0
+    tolerance = min(display.tolerance_m, radius_min / 4)
+    simple = display.simplify(shapes, tolerance) if len(shapes) else shapes
+    vertices = shapely.get_num_coordinates(simple) if len(simple) else np.empty(0, int)
+    keep = np.arange(len(simple))
+    if vertices.sum() > VERTEX_BUDGET:
+        by_size = np.argsort(-shapely.area(simple), kind="stable")
+        keep = np.sort(by_size[np.cumsum(vertices[by_size]) <= VERTEX_BUDGET])
+        out.notes.append(f"此比例尺下省略了 {len(simple) - len(keep)} 块较小的覆盖区 / "
+                         f"{len(simple) - len(keep)} smaller covered patches not drawn at "
+                         "this scale (zoom into a sub-region's map)")
+    tiles = display.to_tiles(simple[keep]) if len(keep) else simple[keep]
+    regions = result.cover.shape_region[keep]
+    features: list[dict[str, Any]] = []
+    for sub in np.unique(regions).tolist():
+        merged = shapely.MultiPolygon(
+            [p for g in tiles[regions == sub] for p in shapely.get_parts(g)
+             if isinstance(p, shapely.Polygon) and not p.is_empty])
+        if merged.is_empty:
+            continue
+        features.append({"type": "Feature", "id": len(features),
+                         "properties": {"name": html.escape(result.subregions[sub].name)},
+                         "geometry": shapely.geometry.mapping(merged)})
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=f"覆盖范围 / covered area ({_radius_label(result)})",
+        style_function=lambda f: {"fillColor": COVER_COLOUR, "color": COVER_COLOUR,
+                                  "weight": 0.5, "fillOpacity": 0.35},
+        tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=["覆盖范围"]),
+    )
+    layer.add_to(out.map)
+    out.layers["coverage"] = layer
+    out.features["coverage"] = len(features)
+
+
+def _add_stations(out: CoverageMap, result: CoverageResult, display: _Display) -> None:
+    stations = result.stations
+    if len(stations) <= MARKER_LIMIT:
+        _add_markers(out, stations, display)
+    else:
+        _add_hexagons(out, result, display)
+
+
+def _add_markers(out: CoverageMap, stations: pd.DataFrame, display: _Display) -> None:
+    x, y = display.points(stations["lon"].to_numpy(), stations["lat"].to_numpy())
+    kinds = list(KINDS)
+    standings = list(STANDING_COLOURS)
+    data = [
+        [round(float(b), 6), round(float(a), 6), kinds.index(k) if k in kinds else 0,
+         standings.index(s) if s in standings else len(standings),
+         html.escape(str(name)), html.escape(str(sid))]
+        for a, b, k, s, name, sid in zip(x, y, stations["kind"], stations["standing"],
+                                         stations["name"], stations["id"], strict=True)
+    ]
+    colours = [c for c, _ in STANDING_COLOURS.values()] + [UNKNOWN_STANDING[0]]
+    labels = [zh for _, zh in STANDING_COLOURS.values()] + [UNKNOWN_STANDING[1]]
+    callback = (
+        "function (row) {"
+        f" var colours = {json.dumps(colours)}; var standings = {json.dumps(labels)};"
+        f" var kinds = {json.dumps([KINDS[k].zh for k in kinds])};"
+        f" var styles = {json.dumps([KIND_STYLE[k] for k in kinds])};"
+        " var st = styles[row[2]];"
+        " var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {radius: st[0],"
+        " weight: st[1], color: '#263238', fillColor: colours[row[3]], fillOpacity: 0.9});"
+        " marker.bindPopup('<b>' + row[4] + '</b><br>' + kinds[row[2]] + ' · '"
+        " + standings[row[3]] + '<br>编号 ' + row[5]);"
+        " marker.bindTooltip(row[4]);"
+        " return marker; }"
+    )
+    layer = FastMarkerCluster(data, callback=callback, name=f"站点 / stations ({len(data):,})",
+                              options={"maxClusterRadius": 40, "chunkedLoading": True})
+    layer.add_to(out.map)
+    out.layers["stations"] = layer
+    out.features["stations"] = len(data)
+    out.station_mode = "markers"
+
+
+def _add_hexagons(out: CoverageMap, result: CoverageResult, display: _Display) -> None:
+    stations = result.stations
+    lon, lat = stations["lon"].to_numpy(), stations["lat"].to_numpy()
+    resolution = _START_RESOLUTION.get(result.region.level, 7)
+    while True:
+        cells = [h3.latlng_to_cell(b, a, resolution)
+                 for a, b in zip(lon.tolist(), lat.tolist(), strict=True)]
+        if len(set(cells)) <= HEX_CELL_LIMIT or resolution == 0:
+            break
+        resolution -= 1
+    table = pd.DataFrame({"cell": cells, "kind": stations["kind"].to_numpy(),
+                          "compliant": (stations["standing"] == "compliant").to_numpy()})
+    counts = table.groupby("cell").agg(
+        total=("kind", "size"),
+        outdoor=("kind", lambda k: int((k == "outdoor_worker_station").sum())),
+        driver=("kind", lambda k: int((k == "driver_home").sum())),
+        compliant=("compliant", "sum"))
+    hexagons = np.array([shapely.Polygon([(x, y) for y, x in h3.cell_to_boundary(c)])
+                         for c in counts.index], dtype=object)
+    hexagons = display.to_tiles(hexagons) if len(hexagons) else hexagons
+    features = [
+        {"type": "Feature", "id": i,
+         "properties": {"total": int(r.total), "outdoor": int(r.outdoor), "driver": int(r.driver),
+                        "compliant": int(r.compliant), "fill": density_colour(int(r.total))},
+         "geometry": shapely.geometry.mapping(g)}
+        for i, (r, g) in enumerate(zip(counts.itertuples(), hexagons, strict=True))
+    ]
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=f"站点密度 / stations per hexagon ({len(stations):,})",
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#7f0000",
+                                  "weight": 0.3, "fillOpacity": 0.8},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["total", "outdoor", "driver", "compliant"],
+            aliases=["站点数", "户外劳动者服务站点", "司机之家", "合格"]),
+    )
+    layer.add_to(out.map)
+    out.layers["stations"] = layer
+    out.features["stations"] = len(features)
+    out.station_mode = "hexagons"
+
+
+def _add_gaps(out: CoverageMap, result: CoverageResult, display: _Display) -> None:
+    gaps = result.gaps or []
+    shapes = np.array([shapely.Polygon(g.boundary()) for g in gaps], dtype=object)
+    shapes = display.to_tiles(shapes) if len(shapes) else shapes
+    features = [
+        {"type": "Feature", "id": i,
+         "properties": {"rank": i + 1, "weight": f"{g.uncovered_weight:,.1f}",
+                        "points": g.points, "name": html.escape(g.name)},
+         "geometry": shapely.geometry.mapping(shape)}
+        for i, (g, shape) in enumerate(zip(gaps, shapes, strict=True))
+    ]
+    weight_label = "未覆盖需求" if result.gap_basis == "demand" else "附近站点数"
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=f"覆盖空白 / gaps ({len(features)})",
+        style_function=lambda f: {"fillColor": GAP_COLOUR, "color": GAP_COLOUR, "weight": 2,
+                                  "fillOpacity": 0.3},
+        tooltip=folium.GeoJsonTooltip(fields=["rank", "weight", "points", "name"],
+                                      aliases=["排名", weight_label, "点数", "行政区"]),
+    )
+    layer.add_to(out.map)
+    out.layers["gaps"] = layer
+    out.features["gaps"] = len(features)
+
+
+def _add_sites(out: CoverageMap, result: CoverageResult, display: _Display) -> None:
+    sites = result.suggestions or []
+    group = folium.FeatureGroup(name=f"建议选址 / suggested sites ({len(sites)})")
+    x, y = display.points(np.array([s.lon for s in sites]), np.array([s.lat for s in sites]))
+    for s, a, b in zip(sites, x, y, strict=True):
+        text = (f"<b>建议站点 #{s.rank}</b><br>新增覆盖需求 {s.gain_weight:,.1f}"
+                f"（{s.gain_points} 个点）<br>{html.escape(s.name)}<br>"
+                f"{s.lat:.5f}, {s.lon:.5f}")
+        folium.Circle([float(b), float(a)], radius=s.radius_m, color=SITE_COLOUR, weight=2,
+                      dash_array="6 4", fill=False).add_to(group)
+        folium.CircleMarker([float(b), float(a)], radius=9, color="#ffffff", weight=2,
+                            fill=True, fill_color=SITE_COLOUR, fill_opacity=1.0,
+                            popup=folium.Popup(text, max_width=260),
+                            tooltip=f"建议站点 #{s.rank}").add_to(group)
+    group.add_to(out.map)
+    out.layers["sites"] = group
+    out.features["sites"] = len(sites)
+
+
+# --------------------------------------------------------------------------- legend
+
+
+class _Legend(MacroElement):
+    """A fixed box with the title, the colour keys and notes (content is pre-escaped)."""
+
+    _template = Template("""
+        {% macro html(this, kwargs) %}
+        <div class="stations-legend" style="position: fixed; bottom: 24px; left: 10px;
+             z-index: 1000; background: rgba(255,255,255,0.92); padding: 8px 10px;
+             border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
+             font: 12px/1.4 sans-serif; max-height: 70%; max-width: 320px; overflow: auto;">
+        {{ this.content }}
+        </div>
+        {% endmacro %}
+    """)
+
+    def __init__(self, content: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.content = content
+
+
+def _legend_html(result: CoverageResult, out: CoverageMap) -> str:
+    e = html.escape
+    totals = result.totals()
+    rows = [f"<b>{e(result.region.name)} 站点覆盖图</b>",
+            f"半径 {e(_radius_label(result))} · 站点 {totals['stations']:,} · "
+            f"面积覆盖率 {totals['coverage_ratio']:.1%}"]
+    if result.demand is not None:
+        rows.append(f"需求覆盖率 {totals['demand_coverage_ratio']:.1%}")
+    rows.append("<b>面积覆盖率</b>")
+    for i, colour in enumerate(RATIO_COLOURS):
+        rows.append(_swatch(colour, f"{RATIO_BINS[i]:.0%} – {RATIO_BINS[i + 1]:.0%}"))
+    rows.append(_swatch(COVER_COLOUR, "覆盖范围", opacity=0.5))
+    if out.station_mode == "markers":
+        rows.append("<b>站点（颜色：检查状态）</b>")
+        for colour, label in [*STANDING_COLOURS.values(), UNKNOWN_STANDING]:
+            rows.append(_dot(colour, label, 5))
+        rows.append(_dot("#ffffff", KINDS["outdoor_worker_station"].zh, 5))
+        rows.append(_dot("#ffffff", KINDS["driver_home"].zh, 8, border=3))
+    else:
+        rows.append("<b>每个六边形内的站点数</b>")
+        for i, colour in enumerate(DENSITY_COLOURS):
+            upper = DENSITY_BINS[i + 1] - 1 if i + 1 < len(DENSITY_BINS) else None
+            rows.append(_swatch(colour, f"{DENSITY_BINS[i]}+" if upper is None
+                                else f"{DENSITY_BINS[i]} – {upper}"))
+    if "gaps" in out.layers:
+        rows.append(_swatch(GAP_COLOUR, "覆盖空白", opacity=0.4))
+    if "sites" in out.layers:
+        rows.append(_dot(SITE_COLOUR, "建议选址", 6))
+    for note in [*result.notes, *out.notes]:
+        rows.append(f"<small>{e(note)}</small>")
+    return "<br>".join(rows)
+
+
+def _swatch(colour: str, label: str, opacity: float = 1.0) -> str:
+    return (f'<span style="display:inline-block;width:14px;height:10px;background:{colour};'
+            f'opacity:{opacity};border:1px solid #999;margin-right:4px"></span>{label}')
+
+
+def _dot(colour: str, label: str, radius: int, border: int = 1) -> str:
+    size = 2 * radius
+    return (f'<span style="display:inline-block;width:{size}px;height:{size}px;'
+            f'border-radius:50%;background:{colour};border:{border}px solid #263238;'
+            f'margin-right:4px;vertical-align:middle"></span>{label}')
+
+
+def _radius_label(result: CoverageResult) -> str:
+    radii = sorted(set(result.query.radii_m.values()))
+    return " / ".join(f"{r / 1000:g} km" if r >= 1000 else f"{r:g} m" for r in radii)
+
+
+def ratio_colour(ratio: float) -> str:
+    """Choropleth colour of a coverage ratio (0 to 1)."""
+    for i in range(len(RATIO_COLOURS)):
+        if ratio < RATIO_BINS[i + 1]:
+            return RATIO_COLOURS[i]
+    return RATIO_COLOURS[-1]
+
+
+def density_colour(count: int) -> str:
+    """Colour of a hexagon holding ``count`` stations."""
+    index = int(np.searchsorted(DENSITY_BINS, count, side="right")) - 1
+    return DENSITY_COLOURS[max(0, min(index, len(DENSITY_COLOURS) - 1))]

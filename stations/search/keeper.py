@@ -1,0 +1,85 @@
+"""Keeps the in-memory search index in step with the registry.
+
+Every instance of the app polls the registry's revision counter (one tiny query)
+and rebuilds its index in the background when another instance, the CLI or this
+instance changed the stations. Queries go on against the old index meanwhile.
+If the database goes away, the last index keeps serving and the keeper retries.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+import pandas as pd
+
+from stations.search.index import LiveIndex
+from stations.store.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+class IndexKeeper:
+    """A :class:`LiveIndex` of the registry's stations, refreshed on change."""
+
+    def __init__(self, registry: Registry, *, load: Callable[[], pd.DataFrame],
+                 poll_seconds: float = 2.0) -> None:
+        """``load`` reads the station table (with standings) the index is built from."""
+        self.registry = registry
+        self.load = load
+        self.poll_seconds = poll_seconds
+        self.revision = registry.revision()
+        frame = load()
+        self.snapshot: tuple[int, pd.DataFrame] = (self.revision, frame)
+        """The station table the current index was built from, and its revision."""
+        self.live = LiveIndex.build(frame)
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="index-keeper", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def poke(self) -> None:
+        """Check for changes now (after a write through this instance)."""
+        self._wake.set()
+
+    def refresh(self) -> bool:
+        """Rebuild when the registry's revision moved; returns whether it did."""
+        revision = self.registry.revision()
+        if revision == self.revision:
+            return False
+        frame = self.load()
+        self.live.rebuild(frame)
+        self.snapshot = (revision, frame)
+        self.revision = revision
+        log.info("search index rebuilt: %d stations, revision %d", len(frame), revision)
+        return True
+
+    def _run(self) -> None:
+        pause = self.poll_seconds
+        while not self._stop.is_set():
+            self._wake.wait(pause)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            started = time.monotonic()
+            try:
+                rebuilt = self.refresh()
+            except Exception as exc:  # noqa: BLE001 - keep serving the last index
+                log.warning("cannot refresh the search index (will retry): %s", exc)
+                rebuilt = False
+            # A national registry takes seconds to reread; when changes keep coming
+            # (every inspection moves the revision), leave at least as long between
+            # rebuilds as the last one took, so rebuilding never takes over a core.
+            took = time.monotonic() - started if rebuilt else 0.0
+            pause = max(self.poll_seconds, took)

@@ -1,0 +1,113 @@
+"""Tables of users and inspections (created by migration ``0002``).
+
+Inspections, their criterion results, evidence and reviews are append-only: the
+migration installs triggers that refuse ``UPDATE`` and ``DELETE`` on them, so a
+correction is always a new inspection pointing at the one it corrects.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from stations.core.clock import utcnow
+from stations.store.tables import Base
+
+ROLE_CODES = ("inspector", "planner", "admin")
+DECISIONS = ("approved", "rejected")
+APPEND_ONLY_TABLES = (
+    "inspections",
+    "inspection_results",
+    "inspection_evidence",
+    "inspection_reviews",
+)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("role IN ('inspector', 'planner', 'admin')", name="ck_users_role"),
+    )
+
+
+class InspectionRow(Base):
+    __tablename__ = "inspections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    station_id: Mapped[str] = mapped_column(String(64), ForeignKey("stations.id"), index=True)
+    checklist_id: Mapped[str] = mapped_column(String(64))
+    checklist_version: Mapped[int] = mapped_column(Integer)
+    inspector_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"), index=True)
+    inspected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    input_crs: Mapped[str | None] = mapped_column(String(8))
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    on_site: Mapped[bool | None] = mapped_column(Boolean)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    notes: Mapped[str | None] = mapped_column(Text)
+    corrects_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("inspections.id"), unique=True
+    )
+
+
+class InspectionResultRow(Base):
+    __tablename__ = "inspection_results"
+
+    inspection_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("inspections.id"), primary_key=True
+    )
+    criterion: Mapped[str] = mapped_column(String(64), primary_key=True)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class EvidenceRow(Base):
+    __tablename__ = "inspection_evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    inspection_id: Mapped[int] = mapped_column(Integer, ForeignKey("inspections.id"), index=True)
+    path: Mapped[str] = mapped_column(String(255))
+    """Relative to the evidence directory."""
+    media_type: Mapped[str] = mapped_column(String(32))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str | None] = mapped_column(String(255))
+
+
+class ReviewRow(Base):
+    __tablename__ = "inspection_reviews"
+
+    inspection_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("inspections.id"), primary_key=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"))
+    decision: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint(
+            "decision IN ('approved', 'rejected')", name="ck_inspection_reviews_decision"
+        ),
+    )

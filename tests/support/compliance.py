@@ -1,0 +1,89 @@
+"""Shared pieces for the compliance, users and inspection tests."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from stations.accounts.passwords import hash_password
+from stations.io.ledger import import_ledger
+from stations.store.compliance_tables import UserRow
+from stations.store.registry import Registry
+from tests.support.ledgers import GOOD_ROWS
+
+SIX_HAVE = ("signage", "layout", "facilities", "functions", "management", "on_map")
+PASSWORD = "correct horse 1"
+ROLES = ("inspector", "planner", "admin")
+# ZZ1 (Zhengzhou, 金水区) as stored, WGS-84.
+ZZ1_LON, ZZ1_LAT = 113.6601, 34.7786
+
+
+def seed(registry: Registry, write_csv: Callable[..., Path]) -> None:
+    """The four stations of GOOD_ROWS, located (adcode, county) by the real importer."""
+    import_ledger(registry, write_csv(GOOD_ROWS))
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    # Argon2 is slow on purpose; one hash serves every test user.
+    return hash_password(PASSWORD)
+
+
+def add_role_users(registry: Registry) -> None:
+    """One user per role, named after the role, and a second inspector; password PASSWORD."""
+    names = {role: role for role in ROLES} | {"inspector2": "inspector"}
+    with registry.session() as s:
+        s.add_all(
+            UserRow(name=name, role=role, password_hash=_password_hash(), active=True)
+            for name, role in names.items()
+        )
+
+
+def all_pass(**overrides: bool) -> dict[str, bool]:
+    return {code: True for code in SIX_HAVE} | overrides
+
+
+def png_bytes() -> bytes:
+    """A real 1×1 PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def jpeg_bytes(size: int = 2048) -> bytes:
+    return b"\xff\xd8\xff\xe0" + b"\x00" * (size - 6) + b"\xff\xd9"
+
+
+def webp_bytes() -> bytes:
+    payload = b"WEBPVP8 " + b"\x00" * 20
+    return b"RIFF" + struct.pack("<I", len(payload)) + payload
+
+
+def files_under(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+TEST_SECRET = "test-secret-for-signing-tokens-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+
+def bearer(user: str | None, *, minutes: int = 5) -> dict[str, str]:
+    """Authorization header with a token for ``user`` signed with TEST_SECRET (none for None)."""
+    from stations.accounts.tokens import create_token
+
+    if user is None:
+        return {}
+    return {
+        "Authorization": "Bearer " + create_token(user, "", secret=TEST_SECRET, minutes=minutes)
+    }

@@ -1,0 +1,163 @@
+"""The app's middleware, all plain ASGI (Starlette's ``BaseHTTPMiddleware`` would cost a
+third of the nearest search's throughput):
+
+- :class:`SecurityHeaders`: CSP, nosniff, referrer and framing rules on every response;
+- :class:`NearestFastPath`: answers ``GET /api/nearest`` ahead of FastAPI;
+- :class:`RefreshAfterWrites`: after a successful write, the search index catches up.
+
+Security headers:
+
+Pages run only the app's own scripts and styles (no inline code, no other hosts); images
+may also come from the configured map tile host. The folium coverage maps under
+``/maps/`` are written with inline scripts and styles, so they get a policy of their own
+that allows those but still no script from another host. The interactive API docs
+(``/docs``, ``/redoc``) load Swagger UI / ReDoc from their CDN, as FastAPI ships them.
+
+A pure ASGI middleware: the headers are built once, and adding them costs the hot API
+paths (``/api/nearest``) nothing measurable.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from stations.config import Settings
+from web.routers.nearest import nearest_body
+
+DOCS_CDN = "https://cdn.jsdelivr.net"
+DOCS_PATHS = ("/docs", "/redoc")
+MAP_PREFIX = "/maps/"
+
+
+def tile_source(tile_url: str) -> str | None:
+    """The CSP source of a tile URL template: ``https://{s}.tile.example.org/{z}/...`` →
+    ``https://*.tile.example.org``; ``None`` for a URL on the app's own host."""
+    parts = urlsplit(tile_url)
+    if not parts.scheme or not parts.hostname:
+        return None
+    labels = parts.netloc.split(".")
+    templated = [i for i, label in enumerate(labels) if "{" in label]
+    if templated:
+        # CSP allows a wildcard only as the leftmost label: widen to cover every template
+        labels = ["*", *labels[max(templated) + 1:]]
+    return f"{parts.scheme}://{'.'.join(labels)}"
+
+
+def policy(directives: dict[str, str]) -> str:
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def policies(settings: Settings) -> tuple[str, str, str]:
+    """Content-Security-Policy for pages, for ``/maps/`` and for the API docs."""
+    tiles = tile_source(settings.tile_url)
+    images = " ".join(filter(None, ("'self'", "data:", tiles)))
+    base = {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": images,
+        "connect-src": "'self'",
+        "font-src": "'self'",
+        "frame-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'self'",
+    }
+    maps = base | {"script-src": "'self' 'unsafe-inline'", "style-src": "'self' 'unsafe-inline'"}
+    docs = base | {
+        "script-src": f"'self' 'unsafe-inline' {DOCS_CDN}",
+        "style-src": f"'self' 'unsafe-inline' {DOCS_CDN}",
+        "img-src": f"{images} https://fastapi.tiangolo.com",
+        "worker-src": "'self' blob:",
+    }
+    return policy(base), policy(maps), policy(docs)
+
+
+class SecurityHeaders:
+    """Adds the headers to every HTTP response (those a route set itself are kept)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        page, maps, docs = policies(settings)
+        common = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"strict-origin-when-cross-origin"),
+            (b"x-frame-options", b"SAMEORIGIN"),
+            (b"permissions-policy", b"geolocation=(self), camera=(self), microphone=()"),
+        ]
+        self.headers = {
+            "page": [*common, (b"content-security-policy", page.encode())],
+            "maps": [*common, (b"content-security-policy", maps.encode())],
+            "docs": [*common, (b"content-security-policy", docs.encode())],
+        }
+
+    def _which(self, path: str) -> str:
+        if path.startswith(MAP_PREFIX):
+            return "maps"
+        if path.startswith(DOCS_PATHS):
+            return "docs"
+        return "page"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = self.headers[self._which(scope.get("path", ""))]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *((name, value) for name, value in extra if name not in present),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class NearestFastPath:
+    """Plain-ASGI answer to ``GET /api/nearest`` (same parsing and errors as the route:
+    :func:`web.routers.nearest.nearest_body`), ahead of FastAPI's parameter machinery,
+    which costs more than the search itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/api/nearest" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        params = parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        status, body = nearest_body(scope["app"].state.services, params)
+        await send({
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode())],
+        })
+        await send({"type": "http.response.body", "body": body})
+
+
+class RefreshAfterWrites:
+    """After a successful write, have this instance's search index catch up at once."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+
+        async def watch(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] < 400:
+                services = getattr(scope["app"].state, "services", None)
+                if services is not None and services.keeper is not None:
+                    services.keeper.poke()
+            await send(message)
+
+        await self.app(scope, receive, watch)
