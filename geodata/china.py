@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import shapely
 
-from geodata.crs import unwrap_scalar, validate_lonlat
 from geodata.errors import CoordinateError
+from geodata.lonlat import unwrap_scalar, validate_lonlat
 
 __all__ = ["CHINA_OUTLINE", "explain_not_in_china", "in_china"]
 

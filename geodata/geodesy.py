@@ -16,8 +16,8 @@ import shapely
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
-from geodata.crs import FloatOrArray, unwrap_scalar, validate_lonlat
 from geodata.errors import CoordinateError, GeodataError
+from geodata.lonlat import FloatOrArray, unwrap_scalar, validate_lonlat
 
 __all__ = [
     "bearing_deg",

@@ -29,9 +29,9 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geodata.crs import validate_lonlat
 from geodata.errors import AmbiguousRegion, GeodataError, RegionNotFound
 from geodata.geodesy import distance_m, geodesic_area_m2
+from geodata.lonlat import validate_lonlat
 
 __all__ = ["LEVELS", "Region", "locate", "locate_one", "region", "regions_frame"]
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from geodata.crs import to_wgs84, validate_lonlat
+from geodata.crs import to_wgs84
 from geodata.errors import GeodataError
 from geodata.geodesy import distance_m
+from geodata.lonlat import validate_lonlat
 from stations.compliance.checklists import Checklist, Checklists
 from stations.compliance.evidence import Photo
 from stations.core.clock import CHINA_TZ, as_china

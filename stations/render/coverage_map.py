@@ -27,7 +27,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from branca.element import MacroElement, Template
 from folium.plugins import FastMarkerCluster
 
 from geodata.crs import from_wgs84, parse_crs
@@ -35,25 +34,21 @@ from stations.core.vocab import KINDS
 from stations.coverage.analysis import CoverageResult
 from stations.coverage.geometry import laea_transformer
 from stations.render.assets import STATIC_URL, render_html
+from stations.render.legend import Legend, legend_html, radius_label
+from stations.render.style import (
+    COVER_COLOUR,
+    GAP_COLOUR,
+    KIND_STYLE,
+    SITE_COLOUR,
+    STANDING_COLOURS,
+    UNKNOWN_STANDING,
+    density_colour,
+    ratio_colour,
+)
 
 MARKER_LIMIT = 10_000
 HEX_CELL_LIMIT = 4_000
 VERTEX_BUDGET = 60_000
-RATIO_BINS = (0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0)
-RATIO_COLOURS = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
-STANDING_COLOURS = {
-    "compliant": ("#2e7d32", "合格"),
-    "failing": ("#c62828", "不合格"),
-    "overdue": ("#ef6c00", "检查逾期"),
-    "never_inspected": ("#757575", "未检查"),
-}
-UNKNOWN_STANDING = ("#9e9e9e", "未知")
-KIND_STYLE = {"outdoor_worker_station": (5, 1), "driver_home": (8, 3)}  # radius px, border px
-COVER_COLOUR = "#e6550d"
-GAP_COLOUR = "#6a1b9a"
-SITE_COLOUR = "#d81b60"
-DENSITY_BINS = (1, 5, 20, 100, 500, 2000)
-DENSITY_COLOURS = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
 _START_RESOLUTION = {"country": 5, "province": 7, "city": 8, "county": 9}
 
 
@@ -126,7 +121,8 @@ def coverage_map(
     west, south, east, north = display.bounds(result.region.geometry)
     out.bounds = (south, west, north, east)
     m.fit_bounds([[south, west], [north, east]])
-    _Legend(_legend_html(result, out)).add_to(m)
+    Legend(legend_html(result, layers=out.layers, station_mode=out.station_mode,
+                       notes=out.notes)).add_to(m)
     return out
 
 
@@ -247,7 +243,7 @@ def _add_coverage(out: CoverageMap, result: CoverageResult, display: _Display) -
                          "geometry": shapely.geometry.mapping(merged)})
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name=f"覆盖范围 / covered area ({_radius_label(result)})",
+        name=f"覆盖范围 / covered area ({radius_label(result)})",
         style_function=lambda f: {"fillColor": COVER_COLOUR, "color": COVER_COLOUR,
                                   "weight": 0.5, "fillOpacity": 0.35},
         tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=["覆盖范围"]),
@@ -383,90 +379,3 @@ def _add_sites(out: CoverageMap, result: CoverageResult, display: _Display) -> N
     group.add_to(out.map)
     out.layers["sites"] = group
     out.features["sites"] = len(sites)
-
-
-# --------------------------------------------------------------------------- legend
-
-
-class _Legend(MacroElement):
-    """A fixed box with the title, the colour keys and notes (content is pre-escaped)."""
-
-    _template = Template("""
-        {% macro html(this, kwargs) %}
-        <div class="stations-legend" style="position: fixed; bottom: 24px; left: 10px;
-             z-index: 1000; background: rgba(255,255,255,0.92); padding: 8px 10px;
-             border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
-             font: 12px/1.4 sans-serif; max-height: 70%; max-width: 320px; overflow: auto;">
-        {{ this.content }}
-        </div>
-        {% endmacro %}
-    """)
-
-    def __init__(self, content: str) -> None:
-        super().__init__()
-        self._name = "Legend"
-        self.content = content
-
-
-def _legend_html(result: CoverageResult, out: CoverageMap) -> str:
-    e = html.escape
-    totals = result.totals()
-    rows = [f"<b>{e(result.region.name)} 站点覆盖图</b>",
-            f"半径 {e(_radius_label(result))} · 站点 {totals['stations']:,} · "
-            f"面积覆盖率 {totals['coverage_ratio']:.1%}"]
-    if result.demand is not None:
-        rows.append(f"需求覆盖率 {totals['demand_coverage_ratio']:.1%}")
-    rows.append("<b>面积覆盖率</b>")
-    for i, colour in enumerate(RATIO_COLOURS):
-        rows.append(_swatch(colour, f"{RATIO_BINS[i]:.0%} – {RATIO_BINS[i + 1]:.0%}"))
-    rows.append(_swatch(COVER_COLOUR, "覆盖范围", opacity=0.5))
-    if out.station_mode == "markers":
-        rows.append("<b>站点（颜色：检查状态）</b>")
-        for colour, label in [*STANDING_COLOURS.values(), UNKNOWN_STANDING]:
-            rows.append(_dot(colour, label, 5))
-        rows.append(_dot("#ffffff", KINDS["outdoor_worker_station"].zh, 5))
-        rows.append(_dot("#ffffff", KINDS["driver_home"].zh, 8, border=3))
-    else:
-        rows.append("<b>每个六边形内的站点数</b>")
-        for i, colour in enumerate(DENSITY_COLOURS):
-            upper = DENSITY_BINS[i + 1] - 1 if i + 1 < len(DENSITY_BINS) else None
-            rows.append(_swatch(colour, f"{DENSITY_BINS[i]}+" if upper is None
-                                else f"{DENSITY_BINS[i]} – {upper}"))
-    if "gaps" in out.layers:
-        rows.append(_swatch(GAP_COLOUR, "覆盖空白", opacity=0.4))
-    if "sites" in out.layers:
-        rows.append(_dot(SITE_COLOUR, "建议选址", 6))
-    for note in [*result.notes, *out.notes]:
-        rows.append(f"<small>{e(note)}</small>")
-    return "<br>".join(rows)
-
-
-def _swatch(colour: str, label: str, opacity: float = 1.0) -> str:
-    return (f'<span style="display:inline-block;width:14px;height:10px;background:{colour};'
-            f'opacity:{opacity};border:1px solid #999;margin-right:4px"></span>{label}')
-
-
-def _dot(colour: str, label: str, radius: int, border: int = 1) -> str:
-    size = 2 * radius
-    return (f'<span style="display:inline-block;width:{size}px;height:{size}px;'
-            f'border-radius:50%;background:{colour};border:{border}px solid #263238;'
-            f'margin-right:4px;vertical-align:middle"></span>{label}')
-
-
-def _radius_label(result: CoverageResult) -> str:
-    radii = sorted(set(result.query.radii_m.values()))
-    return " / ".join(f"{r / 1000:g} km" if r >= 1000 else f"{r:g} m" for r in radii)
-
-
-def ratio_colour(ratio: float) -> str:
-    """Choropleth colour of a coverage ratio (0 to 1)."""
-    for i in range(len(RATIO_COLOURS)):
-        if ratio < RATIO_BINS[i + 1]:
-            return RATIO_COLOURS[i]
-    return RATIO_COLOURS[-1]
-
-
-def density_colour(count: int) -> str:
-    """Colour of a hexagon holding ``count`` stations."""
-    index = int(np.searchsorted(DENSITY_BINS, count, side="right")) - 1
-    return DENSITY_COLOURS[max(0, min(index, len(DENSITY_COLOURS) - 1))]

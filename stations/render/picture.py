@@ -18,7 +18,7 @@ import numpy as np
 import shapely
 
 from stations.coverage.analysis import CoverageResult
-from stations.render.coverage_map import (
+from stations.render.style import (
     COVER_COLOUR,
     GAP_COLOUR,
     RATIO_BINS,

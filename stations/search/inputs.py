@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from geodata.crs import parse_crs, to_wgs84, validate_lonlat
+from geodata.crs import parse_crs, to_wgs84
 from geodata.errors import CoordinateError, CRSError
+from geodata.lonlat import validate_lonlat
 from stations.core.filters import check_filters
 from stations.core.vocab import services_mask
 from stations.errors import InvalidInput
