@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,9 +47,45 @@ class Settings(BaseSettings):
     """Where inspection photos go; default: ``evidence/`` next to the SQLite file."""
     poll_seconds: float = 2.0
     """How often an instance checks the database for changes made by other instances."""
+    auto_upgrade: bool | None = None
+    """Migrate an older database on start (``STATIONS_AUTO_UPGRADE=1``, ``serve --upgrade``);
+    default: only the embedded file. A newer database is always refused."""
+    log_format: Literal["text", "json"] = "text"
+    """``json``: one JSON object a line, for log shippers."""
+    access_log: bool = True
+    """One log line per request (request id, route, status, duration)."""
+    metrics: bool = True
+    """Serve ``/metrics`` and count requests (``STATIONS_METRICS=0``: neither)."""
+    metrics_allow: str = ""
+    """Networks that may read ``/metrics``, comma-separated (``10.0.0.0/8,127.0.0.1``);
+    empty: any (unless a token is set)."""
+    metrics_token: str | None = None
+    """A bearer token that may read ``/metrics`` (from anywhere)."""
+    ready_max_lag_seconds: float = Field(default=60.0, gt=0)
+    """``/readyz`` fails while the search index has been behind the registry this long."""
+    forwarded_allow_ips: str = "127.0.0.1"
+    """Proxies whose ``X-Forwarded-For``/``-Proto`` are believed (comma-separated; ``*``: any)."""
+    shutdown_timeout_seconds: float = 30.0
+    """On SIGTERM, how long in-flight requests may take before they are cut."""
 
     def should_seed_demo(self) -> bool:
         return self.seed_demo if self.seed_demo is not None else self.db is None
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                ip_network(part.strip(), strict=False)  # a ValueError names the bad one
+        return value
+
+    def should_auto_upgrade(self) -> bool:
+        return self.auto_upgrade if self.auto_upgrade is not None else self.db is None
+
+    def metrics_networks(self) -> list[IPv4Network | IPv6Network]:
+        """``metrics_allow`` parsed (a bare address is a network of one)."""
+        return [ip_network(part.strip(), strict=False)
+                for part in self.metrics_allow.split(",") if part.strip()]
 
     def database_url(self) -> str:
         """The database to open: ``db``, or the embedded file ``HOME/stations.db``."""

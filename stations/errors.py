@@ -65,3 +65,19 @@ class Conflict(StationsError):
 class ConfigurationError(StationsError):
     """The service's own setup is wrong (a broken checklist file, a weak secret, ...):
     reported when the process starts, never as a client's error."""
+
+
+class SchemaMismatch(ConfigurationError):
+    """The database's schema is not the one this program works with."""
+
+
+class SchemaTooNew(SchemaMismatch):
+    """The database was migrated by a newer version of the program: refuse it."""
+
+
+class SchemaOutdated(SchemaMismatch):
+    """The database needs migrations this program has, and upgrading was not asked for."""
+
+
+class ToolMissing(StationsError):
+    """An external program a command needs (``pg_dump``, ``pg_restore``) is not installed."""

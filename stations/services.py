@@ -8,6 +8,7 @@ checklists, evidence directory and token secret are decided here and handed down
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +20,9 @@ from stations.compliance.evidence import EvidenceStore
 from stations.compliance.standing import station_table
 from stations.config import Settings
 from stations.coverage.service import CoverageService
-from stations.errors import ConfigurationError, InvalidInput
+from stations.errors import ConfigurationError, DatabaseUnavailable, InvalidInput
 from stations.search.keeper import IndexKeeper
-from stations.store.engine import sqlite_file
+from stations.store.engine import sqlite_file, sqlite_file_of
 from stations.store.registry import Registry
 
 
@@ -38,7 +39,13 @@ class Services:
     keeper: IndexKeeper | None = None
     """The live search index, kept current (web app only; the CLI builds one per query)."""
     coverage: CoverageService = field(init=False)
+    index_error: BaseException | None = field(default=None, init=False, repr=False)
+    """Why the last attempt to build the search index failed (``None``: it did not)."""
     _token_secret: str | None = field(default=None, init=False, repr=False)
+    _index_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _index_ready: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _index_thread: threading.Thread | None = field(default=None, init=False, repr=False)
+    _closed: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         keeper = self.keeper
@@ -62,26 +69,88 @@ class Services:
             self._token_secret = token_secret(self.settings.secret_key, self.secret_file)
         return self._token_secret
 
-    def start_index(self) -> IndexKeeper:
-        """Build the live search index and keep it current in the background."""
-        if self.keeper is None:
-            self.keeper = IndexKeeper(self.registry, load=self.station_table,
-                                      poll_seconds=self.settings.poll_seconds)
-            keeper = self.keeper
+    def begin_index(self) -> None:
+        """Start building the live search index in the background (once).
+
+        The web app calls this on start, so the process answers ``/healthz`` at once and
+        ``/readyz`` says "index not built yet" until the index is ready.
+        """
+        with self._index_lock:
+            if self.keeper is not None or self._index_thread is not None or self._closed:
+                return
+            self._index_ready.clear()
+            self._index_thread = threading.Thread(target=self._build_index, name="index-build",
+                                                  daemon=True)
+            self._index_thread.start()
+
+    def _build_index(self) -> None:
+        try:
+            keeper = IndexKeeper(self.registry, load=self.station_table,
+                                 poll_seconds=self.settings.poll_seconds)
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the index
+            with self._index_lock:
+                self.index_error = exc
+                self._index_thread = None  # the next request tries again
+            self._index_ready.set()
+            return
+        with self._index_lock:
+            if self._closed:
+                return
             self.coverage.snapshot = lambda: keeper.snapshot
-            self.keeper.start()
-        return self.keeper
+            keeper.start()
+            self.keeper = keeper
+            self.index_error = None
+            self._index_thread = None
+        self._index_ready.set()
+
+    @property
+    def index_ready(self) -> bool:
+        return self.keeper is not None
+
+    def start_index(self) -> IndexKeeper:
+        """The live search index, kept current in the background (built now, or waited
+        for when a build is under way).
+
+        Raises
+        ------
+        Exception
+            Whatever stopped the index from being built (the database being unreachable).
+        """
+        keeper = self.keeper
+        if keeper is not None:
+            return keeper
+        self.begin_index()
+        self._index_ready.wait()
+        with self._index_lock:
+            if self.keeper is not None:
+                return self.keeper
+            error = self.index_error
+        if error is not None:
+            raise error
+        raise DatabaseUnavailable("搜索索引未建立 / the search index is not built")
 
     def close(self) -> None:
+        with self._index_lock:
+            self._closed = True
+            thread = self._index_thread
+        if thread is not None:
+            thread.join(timeout=60)
         if self.keeper is not None:
             self.keeper.stop()
         self.registry.close()
 
 
-def data_dir(settings: Settings, registry: Registry) -> Path:
+def data_dir(settings: Settings, url: str | None = None) -> Path:
     """The directory beside the SQLite file, or ``settings.home`` for other databases."""
-    db_file = sqlite_file(registry.engine)
+    db_file = sqlite_file_of(url or settings.database_url())
     return db_file.parent if db_file is not None else settings.home
+
+
+def evidence_dir(settings: Settings, url: str | None = None) -> Path:
+    """Where inspection photos of the database at ``url`` (default: the configured one) live."""
+    if settings.evidence_dir:
+        return Path(settings.evidence_dir)
+    return data_dir(settings, url) / "evidence"
 
 
 def build_services(settings: Settings, *, seed_demo: bool | None = None) -> Services:
@@ -99,23 +168,25 @@ def build_services(settings: Settings, *, seed_demo: bool | None = None) -> Serv
         For a broken checklist file in ``settings.checklist_dir``.
     stations.errors.DatabaseUnavailable
         When the database cannot be reached.
+    stations.errors.SchemaTooNew, stations.errors.SchemaOutdated
+        For a database written by a newer program, or an older one while
+        ``settings.should_auto_upgrade()`` is false (see :mod:`stations.store.schema`).
     """
     try:
         checklists = load_checklists([settings.checklist_dir])
     except InvalidInput as exc:
         raise ConfigurationError(f"检查清单有误 / broken checklist: {exc.reason}") from None
-    registry = Registry.open(settings.database_url())
+    url = settings.database_url()
+    registry = Registry.open(url, upgrade=settings.should_auto_upgrade())
     try:
         if settings.should_seed_demo() if seed_demo is None else seed_demo:
             from stations.io.demo import seed_demo as seed
 
             seed(registry)
-        home = data_dir(settings, registry)
-        evidence = EvidenceStore(Path(settings.evidence_dir) if settings.evidence_dir
-                                 else home / "evidence")
+        evidence = EvidenceStore(evidence_dir(settings, url))
         db_file = sqlite_file(registry.engine)
         secret_file = (db_file.with_name(db_file.name + ".secret") if db_file is not None
-                       else home / "stations.secret")
+                       else data_dir(settings, url) / "stations.secret")
     except BaseException:
         registry.close()
         raise

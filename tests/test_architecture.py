@@ -25,6 +25,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "stations.search": ("stations.core", "stations.store"),
     "stations.coverage": ("stations.core", "stations.store", "stations.search", "stations.io"),
     "stations.render": ("stations.core", "stations.coverage", "stations.config"),
+    "stations.ops": ("stations.core", "stations.store"),
 }
 MAX_MODULE_LINES = 450
 

@@ -14,13 +14,16 @@ from stations.config import Settings, get_settings
 from stations.render.assets import VENDOR_DIR
 from stations.services import build_services
 from web.errors import install_error_handlers
+from web.metrics import AppMetrics
 from web.middleware import NearestFastPath, RefreshAfterWrites, SecurityHeaders
+from web.observe import RequestObserver
 from web.routers import auth as auth_router
 from web.routers import coverage as coverage_router
 from web.routers import coverage_download as coverage_download_router
 from web.routers import inspections as inspections_router
 from web.routers import maps as maps_router
 from web.routers import nearest as nearest_router
+from web.routers import operations as operations_router
 from web.routers import pages as pages_router
 from web.routers import queues as queues_router
 from web.routers import regions as regions_router
@@ -38,7 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = build_services(settings)
-        services.start_index()
+        # built in the background: /healthz answers at once, /readyz once the index is
+        # ready, and searches wait for it meanwhile
+        services.begin_index()
         app.state.services = services
         try:
             yield
@@ -57,12 +62,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(RefreshAfterWrites)
     app.add_middleware(NearestFastPath)  # ahead of FastAPI: the hot path
+    app.state.metrics = (AppMetrics(lambda: getattr(app.state, "services", None))
+                         if settings.metrics else None)
+    # request id, access log, metrics and unexpected errors, the fast path included
+    app.add_middleware(RequestObserver, metrics=app.state.metrics, access_log=settings.access_log)
     app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every response
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    app.include_router(operations_router.router)
     app.include_router(stations_router.router)
     app.include_router(nearest_router.router)
     app.include_router(station_status_router.router)

@@ -19,7 +19,10 @@ paths (``/api/nearest``) nothing measurable.
 
 from __future__ import annotations
 
+import contextlib
 from urllib.parse import parse_qs, urlsplit
+
+import anyio.to_thread
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -132,7 +135,11 @@ class NearestFastPath:
             await self.app(scope, receive, send)
             return
         params = parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-        status, body = nearest_body(scope["app"].state.services, params)
+        services = scope["app"].state.services
+        if services.keeper is None:  # still building at start-up: wait without blocking the loop
+            with contextlib.suppress(Exception):  # nearest_body answers the error
+                await anyio.to_thread.run_sync(services.start_index)
+        status, body = nearest_body(services, params)
         await send({
             "type": "http.response.start",
             "status": status,

@@ -13,6 +13,7 @@ import typer
 from stations.errors import LedgerInvalid, StationsError
 
 if TYPE_CHECKING:
+    from stations.config import Settings
     from stations.services import Services
 
 app = typer.Typer(
@@ -79,15 +80,20 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None] | None]:
         yield update
 
 
+def cli_settings(db: str | None) -> Settings:
+    """The settings of this command: from the environment, ``--db`` on top."""
+    from stations.config import get_settings
+
+    settings = get_settings()
+    return settings.model_copy(update={"db": db}) if db else settings
+
+
 @contextmanager
 def open_services(db: str | None) -> Iterator[Services]:
     """The services of this command (settings from the environment, ``--db`` on top)."""
-    from stations.config import get_settings
     from stations.services import build_services
 
-    settings = get_settings()
-    if db:
-        settings = settings.model_copy(update={"db": db})
+    settings = cli_settings(db)
     services = build_services(settings, seed_demo=False)
     try:
         yield services

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -21,11 +22,16 @@ def import_cmd(
 ) -> None:
     """导入台账 / Import a ledger: all rows or none."""
     from stations.io.ledger import import_ledger
+    from stations.store.jobs import record_job
 
     with open_services(db) as services:
         registry = services.registry
+        started = time.monotonic()
         with progress_bar() as progress:
             report = import_ledger(registry, file, crs=crs, dry_run=dry_run, on_progress=progress)
+        if not report.dry_run:  # seen on every instance's /metrics
+            record_job(registry.engine, "import", duration_seconds=time.monotonic() - started,
+                       size_bytes=file.stat().st_size)
         for dup in report.duplicates:
             err(str(dup))
         if report.unknown_columns:

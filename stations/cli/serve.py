@@ -15,21 +15,25 @@ def serve_cmd(
     db: DbOption = None,
     host: Annotated[str | None, typer.Option(help="监听地址 / host")] = None,
     port: Annotated[int | None, typer.Option(help="端口 / port")] = None,
+    upgrade: Annotated[bool, typer.Option(
+        "--upgrade", help="先升级旧的数据库结构 / migrate an older database schema first "
+                          "(STATIONS_AUTO_UPGRADE=1)")] = False,
 ) -> None:
     """启动网页与接口服务 / Run the web app and API."""
-    import uvicorn
-
     from stations.config import get_settings
     from stations.io.demo import seed_demo
     from stations.services import build_services
     from web.app import create_app
+    from web.server import run
 
     settings = get_settings()
     if db:
         settings = settings.model_copy(update={"db": db})
+    if upgrade:
+        settings = settings.model_copy(update={"auto_upgrade": True})
     # Build everything once before the server starts (create, migrate, seed, checklists),
-    # so a bad database URL, an unreachable server or a broken checklist file is reported
-    # plainly rather than as a startup traceback.
+    # so a bad database URL, an unreachable server, a schema newer than this program or a
+    # broken checklist file is reported plainly rather than as a startup traceback.
     services = build_services(settings, seed_demo=False)
     try:
         if settings.should_seed_demo():
@@ -38,5 +42,4 @@ def serve_cmd(
                 typer.echo(f"已载入演示数据 {report.rows} 个站点 / loaded {report.rows} demo stations")
     finally:
         services.close()
-    app_ = create_app(settings)
-    uvicorn.run(app_, host=host or settings.host, port=port or settings.port, log_level="info")
+    run(create_app(settings), settings, host=host or settings.host, port=port or settings.port)

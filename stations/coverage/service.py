@@ -60,6 +60,10 @@ class CoverageService:
         self._compute_lock = threading.Lock()
         self._frame: tuple[int, pd.DataFrame] | None = None
         self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self.hits = 0
+        """Questions answered from the cache (since start)."""
+        self.misses = 0
+        """Questions computed."""
 
     def frame(self, revision: int | None = None) -> tuple[int, pd.DataFrame]:
         """The registry's stations and the revision they were read at."""
@@ -104,13 +108,16 @@ class CoverageService:
         with self._lock:
             if key in self._answers:
                 self._answers.move_to_end(key)
+                self.hits += 1
                 return self._answers[key]
         with self._compute_lock:
             with self._lock:
                 if key in self._answers:  # computed while we waited
+                    self.hits += 1
                     return self._answers[key]
             value = compute()
         with self._lock:
+            self.misses += 1
             self._answers[key] = value
             self._answers.move_to_end(key)
             while len(self._answers) > self.maxsize:

@@ -4,6 +4,10 @@ Every instance of the app polls the registry's revision counter (one tiny query)
 and rebuilds its index in the background when another instance, the CLI or this
 instance changed the stations. Queries go on against the old index meanwhile.
 If the database goes away, the last index keeps serving and the keeper retries.
+
+The keeper also keeps the figures an operator watches (``/metrics``, ``/readyz``): the
+registry revision it last saw, how long the index has been behind it, and how long
+rebuilds take.
 """
 
 from __future__ import annotations
@@ -30,11 +34,22 @@ class IndexKeeper:
         self.registry = registry
         self.load = load
         self.poll_seconds = poll_seconds
+        started = time.monotonic()
         self.revision = registry.revision()
+        """The registry revision the current index was built from."""
         frame = load()
         self.snapshot: tuple[int, pd.DataFrame] = (self.revision, frame)
         """The station table the current index was built from, and its revision."""
         self.live = LiveIndex.build(frame)
+        self.registry_revision = self.revision
+        """The registry's revision when the keeper last looked."""
+        self.behind_since: float | None = None
+        """``time.monotonic()`` when the keeper first saw the registry ahead of the index."""
+        self.last_rebuild_seconds = time.monotonic() - started
+        """How long the last build (reading the stations and indexing them) took."""
+        self.rebuilds = 0
+        """Rebuilds since start (the first build not counted)."""
+        self.rebuild_seconds_total = 0.0
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -53,16 +68,37 @@ class IndexKeeper:
         """Check for changes now (after a write through this instance)."""
         self._wake.set()
 
+    @property
+    def stations(self) -> int:
+        """Stations in the current index."""
+        return len(self.snapshot[1])
+
+    def lag_seconds(self, now: float | None = None) -> float:
+        """How long the index has been behind the registry (0 when it is not)."""
+        since = self.behind_since
+        return 0.0 if since is None else max(0.0, (now or time.monotonic()) - since)
+
     def refresh(self) -> bool:
         """Rebuild when the registry's revision moved; returns whether it did."""
         revision = self.registry.revision()
+        self.registry_revision = revision
         if revision == self.revision:
+            self.behind_since = None
             return False
+        if self.behind_since is None:
+            self.behind_since = time.monotonic()
+        started = time.monotonic()
         frame = self.load()
         self.live.rebuild(frame)
         self.snapshot = (revision, frame)
         self.revision = revision
-        log.info("search index rebuilt: %d stations, revision %d", len(frame), revision)
+        took = time.monotonic() - started
+        self.last_rebuild_seconds = took
+        self.rebuilds += 1
+        self.rebuild_seconds_total += took
+        if self.registry_revision == revision:
+            self.behind_since = None
+        log.info("search index rebuilt: %d stations, revision %d, %.2f s", len(frame), revision, took)
         return True
 
     def _run(self) -> None:

@@ -1,7 +1,8 @@
 """Engines and migrations: the embedded SQLite file and PostgreSQL + PostGIS alike.
 
 SQLite files get WAL mode, foreign keys and a busy timeout; PostgreSQL gets a pool that
-checks connections before use. Migrations are Alembic revisions under ``migrations/``.
+checks connections before use. Migrations are Alembic revisions under ``migrations/``,
+applied by :mod:`stations.store.schema`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError
 
 from stations.errors import DatabaseUnavailable, InvalidInput
 
@@ -83,6 +84,17 @@ def sqlite_file(engine: Engine) -> Path | None:
     return None
 
 
+def sqlite_file_of(url: str) -> Path | None:
+    """The database file a URL or path names (``None`` for other databases and memory)."""
+    try:
+        parsed = make_url(resolve_url(url))
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        return Path(parsed.database).resolve()
+    return None
+
+
 def resolve_url(url: str) -> str:
     """A full SQLAlchemy URL: a plain path means a SQLite file; ``postgresql://`` uses psycopg 3."""
     if "://" not in url:
@@ -126,21 +138,3 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    try:
-        with engine.begin() as connection:
-            cfg.attributes["connection"] = connection
-            command.upgrade(cfg, "head")
-    except OperationalError as exc:
-        raise DatabaseUnavailable(
-            f"无法连接数据库 / cannot reach the database {engine.url.render_as_string()}: "
-            f"{exc.orig}"
-        ) from exc

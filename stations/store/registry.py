@@ -17,8 +17,9 @@ from stations.core.filters import adcode_prefix, check_filters
 from stations.core.model import EDITABLE_FIELDS, REGION_FIELDS, Station
 from stations.core.vocab import STATUSES, TRANSITIONS
 from stations.errors import InvalidInput, NotFound
-from stations.store.engine import bulk_insert, make_engine, migrate
+from stations.store.engine import bulk_insert, make_engine
 from stations.store.revision import bump_revision, read_revision
+from stations.store.schema import prepare
 from stations.store.tables import HistoryRow, StationRow
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit
@@ -48,10 +49,24 @@ class Registry:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str) -> Registry:
-        """Open (and create or migrate) the database at ``url`` (a URL or a SQLite file path)."""
+    def open(cls, url: str, *, upgrade: bool = True) -> Registry:
+        """Open the database at ``url`` (a URL or a SQLite file path).
+
+        A new database is created at the newest schema; an older one is migrated only
+        when ``upgrade`` is true; one written by a newer program is refused (see
+        :mod:`stations.store.schema`).
+
+        Raises
+        ------
+        stations.errors.SchemaTooNew, stations.errors.SchemaOutdated
+        stations.errors.DatabaseUnavailable
+        """
         engine = make_engine(url)
-        migrate(engine)
+        try:
+            prepare(engine, upgrade=upgrade)
+        except BaseException:
+            engine.dispose()
+            raise
         return cls(engine)
 
     def close(self) -> None:
