@@ -71,6 +71,7 @@ def log_config(log_format: str, level: str = "INFO") -> dict[str, Any]:
             "uvicorn": {"handlers": ["default"], "level": level, "propagate": False},
             "uvicorn.error": {"level": level},
             "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+            "alembic": {"level": "WARNING"},  # "Context impl …" on every start says nothing
         },
         "root": {"handlers": ["default"], "level": level},
     }

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, SummaryMetricFamily
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
@@ -42,6 +42,7 @@ class AppMetrics:
     """The metrics of one app (``app.state.metrics``)."""
 
     def __init__(self, services: Callable[[], Services | None]) -> None:
+        disable_created_metrics()  # no *_created series: noise to every dashboard
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "stations_http_requests", "HTTP requests answered, by route template and status",

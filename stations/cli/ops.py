@@ -14,6 +14,10 @@ db_app = typer.Typer(help="数据库结构版本 / The database schema: status a
 app.add_typer(db_app, name="db")
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
 @app.command("backup")
 @user_errors
 def backup_cmd(
@@ -34,9 +38,9 @@ def backup_cmd(
             f"inspections are missing: {', '.join(m.missing_evidence[:5])}")
     typer.echo(
         f"已备份到 {file}：{m.tables.get('stations', 0)} 个站点，{rows} 行，{m.evidence_files} 张照片，"
-        f"{report.size_bytes / 1e6:.1f} MB，用时 {report.seconds:.1f} 秒 / backed up to {file}: "
+        f"{_size(report.size_bytes)}，用时 {report.seconds:.1f} 秒 / backed up to {file}: "
         f"{m.tables.get('stations', 0)} stations, {rows} rows, {m.evidence_files} photos, "
-        f"{report.size_bytes / 1e6:.1f} MB in {report.seconds:.1f} s (schema {m.schema_revision}, "
+        f"{_size(report.size_bytes)} in {report.seconds:.1f} s (schema {m.schema_revision}, "
         f"revision {m.registry_revision})"
     )
 

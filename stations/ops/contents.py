@@ -57,9 +57,15 @@ def _quote(connection: Connection, name: str) -> str:
 
 def describe(connection: Connection) -> Contents:
     """Read the contents of the database (its default schema) on ``connection``."""
-    names = sorted(set(inspect(connection).get_table_names()) - _extension_tables(connection))
+    schema = None
+    if connection.dialect.name == "postgresql":
+        # exactly this schema: unqualified, PostgreSQL lists every table the search path sees
+        schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+    names = sorted(set(inspect(connection).get_table_names(schema=schema)) - _extension_tables(connection))
+    prefix = f"{_quote(connection, schema)}." if schema else ""
     tables = {
-        name: int(connection.execute(text(f"SELECT count(*) FROM {_quote(connection, name)}")).scalar_one())
+        name: int(connection.execute(
+            text(f"SELECT count(*) FROM {prefix}{_quote(connection, name)}")).scalar_one())
         for name in names
     }
     schema_revision = None

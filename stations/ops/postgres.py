@@ -123,6 +123,9 @@ def restore(dump_file: Path, engine: Engine, *, schema: str, postgis_schema: str
     empty, or to be replaced), in one transaction."""
     pg_restore = tool("pg_restore")
     uri, env = libpq(engine.url)
+    # read the dump's table of contents before touching the target: a dump this
+    # pg_restore cannot read fails here, with the target as it was
+    listing = _run([pg_restore, "--list", str(dump_file)], env, "pg_restore --list")
     with engine.begin() as connection:
         target_schema, _ = schemas(connection)
         if target_schema != schema:
@@ -132,12 +135,18 @@ def restore(dump_file: Path, engine: Engine, *, schema: str, postgis_schema: str
                 f"{target_schema!r}: restore into a database whose search path starts at {schema!r}")
         exists = connection.execute(
             text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}).scalar()
+        _, target_postgis = schemas(connection)
+        if postgis_schema is not None and target_postgis not in (None, postgis_schema):
+            raise InvalidInput(
+                "--db", f"目标的 PostGIS 在模式 {target_postgis!r} 中，备份的在 {postgis_schema!r} / "
+                f"PostGIS is installed in schema {target_postgis!r} of the target but was in "
+                f"{postgis_schema!r} where the backup was taken: restore into a database with "
+                f"PostGIS in {postgis_schema!r} (CREATE EXTENSION postgis SCHEMA {postgis_schema})")
         if postgis_schema is not None:
             connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {_ident(postgis_schema)}"))
             connection.execute(text(f"CREATE EXTENSION IF NOT EXISTS postgis SCHEMA {_ident(postgis_schema)}"))
         if exists:
             clear_schema(connection, schema)
-    listing = _run([pg_restore, "--list", str(dump_file)], env, "pg_restore --list")
     keep = [line for line in listing.splitlines()
             if not (exists and _creates_schema(line, schema))]
     use_list = workdir / "restore.list"
