@@ -23,7 +23,6 @@ import contextlib
 from urllib.parse import parse_qs, urlsplit
 
 import anyio.to_thread
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stations.config import Settings

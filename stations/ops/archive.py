@@ -60,9 +60,8 @@ class Manifest:
                    evidence_files=len(contents.evidence), **extra)
 
 
-def _mode(path: Path, write: bool) -> str:
-    compressed = path.name.endswith((".gz", ".tgz"))
-    return ("w:gz" if compressed else "w") if write else ("r:gz" if compressed else "r:")
+def _compressed(path: Path) -> bool:
+    return path.name.endswith((".gz", ".tgz"))
 
 
 @contextmanager
@@ -71,7 +70,7 @@ def writing(path: Path) -> Iterator[tarfile.TarFile]:
     partial = path.with_name(path.name + ".partial")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with tarfile.open(partial, _mode(path, write=True)) as tar:
+        with (tarfile.open(partial, "w:gz") if _compressed(path) else tarfile.open(partial, "w")) as tar:
             yield tar
         with open(partial, "rb") as fh:
             os.fsync(fh.fileno())
@@ -114,7 +113,7 @@ def open_backup(path: Path) -> tarfile.TarFile:
     if not path.is_file():
         raise InvalidInput("FILE", f"备份文件不存在 / no backup file at {path}")
     try:
-        return tarfile.open(path, _mode(path, write=False))
+        return tarfile.open(path, "r:gz") if _compressed(path) else tarfile.open(path, "r:")
     except (tarfile.TarError, OSError) as exc:
         raise InvalidInput("FILE", f"不是有效的备份文件 / {path} is not a backup file: {exc}") from None
 

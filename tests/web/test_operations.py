@@ -73,8 +73,8 @@ def test_metrics_count_coverage_cache_hits(client: TestClient) -> None:
     for _ in range(2):
         assert client.get("/api/coverage?region=410100&radius_m=1000").status_code == 200
     after = scrape(client)
-    assert value(after, "stations_coverage_cache_misses_total") - value(before, "stations_coverage_cache_misses_total") == 1
-    assert value(after, "stations_coverage_cache_hits_total") - value(before, "stations_coverage_cache_hits_total") == 1
+    for name in ("stations_coverage_cache_misses_total", "stations_coverage_cache_hits_total"):
+        assert value(after, name) - value(before, name) == 1
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ from stations.store.schema import head_revision, migrate, schema_state
 from tests.support.compliance import PASSWORD, add_role_users, seed
 from tests.support.live_server import free_port
 
-
 # uvicorn finishes, then ends by the signal it caught, as systemd expects of a clean stop
 STOPPED_CLEANLY = (0, -signal.SIGTERM)
 
