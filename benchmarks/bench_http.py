@@ -1,15 +1,18 @@
 """HTTP speed of the nearest search: one uvicorn worker on one core, load from the other.
 
-    python benchmarks/bench_http.py [N_STATIONS] [SECONDS]
+    python benchmarks/bench_http.py [N_STATIONS] [SECONDS] [ROUNDS]
 
 Needs Debian's ``wrk`` (``apt-get install wrk``). Builds a registry of N synthetic
-stations (default 200,000), runs ``stations serve`` pinned to core 0 and wrk pinned
-to core 1 over loopback, and prints, measured in the same run:
+stations (default 200,000), runs the app pinned to core 0 and wrk pinned to core 1
+over loopback, and prints, measured in the same run:
 - /healthz and /api/nearest throughput at 32 connections, with p50/p99 latency;
 - /api/nearest latency at one connection;
-- nearest throughput as a share of /healthz throughput.
+- nearest throughput as a share of /healthz throughput;
+- what instrumentation costs the nearest fast path: the app as shipped (request id,
+  metrics; access log off as before) and with the access log on, against the same app
+  without the request observer, interleaved over ROUNDS rounds (default 5), medians.
 Targets: ≥ 3,000 req/s with p99 ≤ 20 ms at 32 connections; p50 ≤ 0.5 ms at one
-connection; nearest ≥ half of /healthz.
+connection; nearest ≥ half of /healthz; instrumentation ≤ 5% of nearest throughput.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -64,8 +69,63 @@ def _wrk(url: str, connections: int, seconds: int, script: Path | None) -> dict[
         value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
-    return {"rps": rps, "p50": pct("50"), "p99": pct("99"),
+    requests = float(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return {"rps": rps, "p50": pct("50"), "p99": pct("99"), "requests": requests,
             "errors": float(errors.group(1)) if errors else 0.0}
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bare_app() -> Any:
+    """The app without its request observer (no request id, metrics or access log):
+    the baseline of the instrumentation figure."""
+    from web.app import create_app
+    from web.observe import RequestObserver
+
+    app = create_app()
+    app.user_middleware = [m for m in app.user_middleware if m.cls is not RequestObserver]
+    return app
+
+
+def logging_app() -> Any:
+    """The app as shipped, with the access log on (written to stderr, sent to /dev/null)."""
+    from web.app import create_app
+    from web.logs import configure
+
+    configure("text")
+    return create_app()
+
+
+# name → uvicorn factory; "shipped" is what `stations serve` runs but for the access log,
+# left off as this benchmark always ran it
+APPS = {"bare": "bench_http:bare_app", "shipped": "web.app:create_app",
+        "access log": "bench_http:logging_app"}
+
+
+def _serve(factory: str, db: str, port: int) -> subprocess.Popen[bytes]:
+    env = os.environ | {"STATIONS_DB": db,
+                        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "benchmarks")])}
+    return subprocess.Popen(
+        ["taskset", "-c", "0", sys.executable, "-m", "uvicorn", "--factory", factory,
+         "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        env=env, cwd=ROOT, stderr=subprocess.DEVNULL,
+    )
+
+
+def _ready(base: str) -> None:
+    t0 = time.time()
+    while True:
+        try:
+            urllib.request.urlopen(base + "/readyz", timeout=1)
+            return
+        except OSError:
+            if time.time() - t0 > 300:
+                raise
+            time.sleep(0.2)
 
 
 def main() -> None:
@@ -73,6 +133,7 @@ def main() -> None:
         sys.exit("wrk is missing: apt-get install wrk")
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
     with tempfile.TemporaryDirectory() as tmp:
         db = f"sqlite:///{tmp}/bench.db"
         registry = Registry.open(db)
@@ -80,34 +141,35 @@ def main() -> None:
         registry.close()
         script = Path(tmp) / "nearest.lua"
         script.write_text(LUA)
-        port = _free_port()
-        env = os.environ | {"STATIONS_DB": db}
-        server = subprocess.Popen(
-            ["taskset", "-c", "0", sys.executable, "-m", "uvicorn", "--factory",
-             "web.app:create_app", "--port", str(port), "--log-level", "warning",
-             "--no-access-log"],
-            env=env, cwd=ROOT,
-        )
+        ports = {name: _free_port() for name in APPS}
+        t0 = time.time()
+        servers = {name: _serve(factory, db, ports[name]) for name, factory in APPS.items()}
+        overhead: dict[str, list[float]] = {name: [] for name in APPS}
+        cpu_us: dict[str, list[float]] = {name: [] for name in APPS}
         try:
-            base = f"http://127.0.0.1:{port}"
-            t0 = time.time()
-            while True:
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1)
-                    break
-                except OSError:
-                    if time.time() - t0 > 120:
-                        raise
-                    time.sleep(0.2)
-            print(f"stations: {n:,}; server ready in {time.time() - t0:.1f} s (core 0); wrk on core 1")
-            _wrk(base + "/healthz", 8, 2, None)  # warm up
-            _wrk(base + "/", 8, 2, script)
+            bases = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+            for base in bases.values():
+                _ready(base)
+            print(f"stations: {n:,}; {len(APPS)} servers ready in {time.time() - t0:.1f} s (core 0); "
+                  "wrk on core 1")
+            base = bases["shipped"]
+            for each in bases.values():  # warm up
+                _wrk(each + "/healthz", 8, 2, None)
+                _wrk(each + "/", 8, 2, script)
             health = _wrk(base + "/healthz", 32, seconds, None)
             near = _wrk(base + "/", 32, seconds, script)
             one = _wrk(base + "/", 1, seconds, script)
+            for i in range(rounds):  # interleaved, each app in turn, the order rotating
+                names = list(APPS)[i % len(APPS):] + list(APPS)[:i % len(APPS)]
+                for name in names:
+                    cpu = _cpu_seconds(servers[name].pid)
+                    run = _wrk(bases[name] + "/", 32, seconds, script)
+                    overhead[name].append(run["rps"])
+                    cpu_us[name].append((_cpu_seconds(servers[name].pid) - cpu) / run["requests"] * 1e6)
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            for server in servers.values():
+                server.terminate()
+                server.wait(timeout=20)
     print(f"/healthz      32 conns: {health['rps']:8.0f} req/s  p50 {health['p50']:.2f} ms  "
           f"p99 {health['p99']:.2f} ms")
     print(f"/api/nearest  32 conns: {near['rps']:8.0f} req/s  p50 {near['p50']:.2f} ms  "
@@ -116,6 +178,15 @@ def main() -> None:
     print(f"/api/nearest   1 conn : {one['rps']:8.0f} req/s  p50 {one['p50']:.3f} ms  "
           f"p99 {one['p99']:.3f} ms  (target p50 ≤ 0.5 ms)")
     print(f"nearest / healthz throughput: {near['rps'] / health['rps']:.2f} (target ≥ 0.5)")
+    medians = {name: statistics.median(values) for name, values in overhead.items()}
+    cpu = {name: statistics.median(values) for name, values in cpu_us.items()}
+    print(f"instrumentation, /api/nearest at 32 conns, median of {rounds} interleaved runs "
+          "(throughput, and the server's CPU time per request, steadier on a shared machine):")
+    for name, rps in medians.items():
+        runs = " ".join(f"{v:.0f}" for v in overhead[name])
+        print(f"  {name:<11} {rps:8.0f} req/s  cost {1 - rps / medians['bare']:+6.1%}   "
+              f"{cpu[name]:6.0f} µs CPU/req  cost {cpu[name] / cpu['bare'] - 1:+6.1%}   (runs: {runs})"
+              + ("  (target ≤ 5%)" if name == "shipped" else ""))
 
 
 if __name__ == "__main__":

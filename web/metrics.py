@@ -3,8 +3,9 @@ index, the registry, the coverage cache and the last backup and import.
 
 Each app has its own :class:`prometheus_client.CollectorRegistry` (tests build many apps
 in one process). Request figures are counted as requests finish
-(:class:`web.observe.RequestObserver`); everything else is read when ``/metrics`` is
-scraped (:class:`ServiceCollector`), so it costs nothing between scrapes.
+(:class:`web.observe.RequestObserver`, see :class:`AppMetrics` for how cheaply);
+everything else is read when ``/metrics`` is scraped (:class:`ServiceCollector`), so it
+costs nothing between scrapes.
 
 Several instances are scraped one by one (each its own port); series carry no instance
 label of their own, Prometheus adds it.
@@ -13,11 +14,18 @@ label of their own, Prometheus adds it.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, SummaryMetricFamily
+from prometheus_client import CollectorRegistry, Counter, disable_created_metrics
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    SummaryMetricFamily,
+)
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy.exc import SQLAlchemyError
@@ -39,36 +47,42 @@ LOGIN_FAILURES = {401: "bad_credentials", 429: "throttled"}
 
 
 class AppMetrics:
-    """The metrics of one app (``app.state.metrics``)."""
+    """The metrics of one app (``app.state.metrics``).
+
+    Requests are counted as plain numbers, not through prometheus-client's metric
+    objects: the counting happens on the server's event loop (one thread), where a
+    dictionary update and a :func:`bisect.bisect_left` cost a fraction of the locks and
+    loops of ``Counter.inc`` and ``Histogram.observe`` on the nearest search's hot path.
+    :class:`RequestCollector` turns them into Prometheus families when scraped.
+    """
 
     def __init__(self, services: Callable[[], Services | None]) -> None:
         disable_created_metrics()  # no *_created series: noise to every dashboard
         self.registry = CollectorRegistry(auto_describe=True)
-        self.requests = Counter(
-            "stations_http_requests", "HTTP requests answered, by route template and status",
-            ["method", "route", "status"], registry=self.registry)
-        self.latency = Histogram(
-            "stations_http_request_duration_seconds",
-            "Time to answer a request, by route template (the nearest search on its own)",
-            ["route"], buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.requests: dict[tuple[str, str, int], int] = {}
+        """``(method, route, status)`` → requests answered."""
+        self.latency: dict[str, list[int]] = {}
+        """route → requests per bucket of :data:`LATENCY_BUCKETS` (not cumulative), then +Inf."""
+        self.latency_sum: dict[str, float] = {}
         self.failed_logins = Counter(
             "stations_failed_logins", "Sign-ins refused: bad_credentials, or throttled",
             ["reason"], registry=self.registry)
         ProcessCollector(registry=self.registry)
+        self.registry.register(RequestCollector(self))
         self.registry.register(ServiceCollector(services))
-        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        """Count one answered request (cheap: label lookups are cached per key)."""
+        """Count one answered request."""
+        if method not in METHODS:
+            method = "other"
         key = (method, route, status)
-        children = self._children.get(key)
-        if children is None:
-            label = method if method in METHODS else "other"
-            children = (self.requests.labels(label, route, str(status)), self.latency.labels(route))
-            self._children[key] = children
-        counter, histogram = children
-        counter.inc()
-        histogram.observe(seconds)
+        self.requests[key] = self.requests.get(key, 0) + 1
+        counts = self.latency.get(route)
+        if counts is None:
+            counts = self.latency[route] = [0] * (len(LATENCY_BUCKETS) + 1)
+            self.latency_sum[route] = 0.0
+        counts[bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        self.latency_sum[route] += seconds
         if status in LOGIN_FAILURES and (method, route) == LOGIN_ROUTE:
             self.failed_login(LOGIN_FAILURES[status])
 
@@ -76,6 +90,39 @@ class AppMetrics:
         """Count a refused sign-in. Answers of ``POST /api/token`` are counted already
         (401: ``bad_credentials``, 429: ``throttled``); call this for sign-ins elsewhere."""
         self.failed_logins.labels(reason).inc()
+
+
+class RequestCollector(Collector):
+    """The request counts and latency histograms of :class:`AppMetrics`, when scraped."""
+
+    def __init__(self, metrics: AppMetrics) -> None:
+        self.metrics = metrics
+
+    def describe(self) -> list[Metric]:
+        return []
+
+    def collect(self) -> Iterator[Metric]:
+        m = self.metrics
+        requests = CounterMetricFamily("stations_http_requests",
+                                       "HTTP requests answered, by route template and status",
+                                       labels=["method", "route", "status"])
+        for (method, route, status), count in sorted(dict(m.requests).items()):
+            requests.add_metric([method, route, str(status)], count)
+        yield requests
+        latency = HistogramMetricFamily(
+            "stations_http_request_duration_seconds",
+            "Time to answer a request, by route template (the nearest search on its own)",
+            labels=["route"])
+        sums = dict(m.latency_sum)
+        for route, counts in sorted(dict(m.latency).items()):
+            cumulative = list(accumulate(list(counts)))
+            buckets = [(_bound(le), n) for le, n in zip(LATENCY_BUCKETS, cumulative, strict=False)]
+            latency.add_metric([route], [*buckets, ("+Inf", cumulative[-1])], sum_value=sums.get(route, 0.0))
+        yield latency
+
+
+def _bound(value: float) -> str:
+    return repr(float(value))
 
 
 class ServiceCollector(Collector):

@@ -16,6 +16,7 @@ and outside the nearest fast path (so that path is counted like every route).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -57,13 +58,17 @@ class RequestObserver:
         self.app = app
         self.metrics = metrics
         self.log_requests = access_log
+        # ids made here: a random prefix per process and a counter, unique across
+        # instances and restarts in practice, and cheaper than fresh randomness per request
+        self._id_prefix = os.urandom(5).hex() + "-"
+        self._ids = itertools.count(1)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = incoming_request_id(scope["headers"]) or os.urandom(8).hex()
+        request_id = incoming_request_id(scope["headers"]) or f"{self._id_prefix}{next(self._ids):x}"
         token = REQUEST_ID.set(request_id)
         id_header = (b"x-request-id", request_id.encode())
         status = 0
