@@ -24,6 +24,7 @@ from web.routers import nearest as nearest_router
 from web.routers import pages as pages_router
 from web.routers import queues as queues_router
 from web.routers import regions as regions_router
+from web.routers import station_location as station_location_router
 from web.routers import station_status as station_status_router
 from web.routers import stations as stations_router
 
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stations_router.router)
     app.include_router(nearest_router.router)
     app.include_router(station_status_router.router)
+    app.include_router(station_location_router.router)
     app.include_router(auth_router.router)
     app.include_router(inspections_router.router)
     app.include_router(queues_router.router)

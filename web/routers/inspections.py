@@ -61,6 +61,11 @@ class InspectionIn(BaseModel):
     )
     checklist_version: int | None = None
     corrects_id: int | None = Field(default=None, description="the inspection this one corrects")
+    set_location: bool = Field(
+        default=False,
+        description="把站点位置设为检查员所在位置（lon/lat）/ put the station where the inspector "
+                    "stands (lon/lat): for stations without coordinates",
+    )
 
 
 class ReviewIn(BaseModel):
