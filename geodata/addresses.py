@@ -276,7 +276,8 @@ def parse_address(text: str | None, *, within: str | None = None) -> Place | Non
         keys = _one_chain(tree, list(dict.fromkeys(e.adcode for e in fitting)))
         if not keys:
             continue  # contradicts what is known: a road or a building named after a place
-        last_end = end
+        if all(tree.level[k] in ("province", "city") for k in keys):
+            last_end = end  # a short name may follow a province or city (河南郑州), not a county
         if len(keys) > 1:
             open_choice = (word, keys)
             continue

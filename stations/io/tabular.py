@@ -73,10 +73,13 @@ def read_table(path: str | Path, *, sheet: str | None = None, kind_given: bool =
     raise AssertionError  # unreachable
 
 
-def _reason(exc: Exception) -> str:
-    if type(exc).__module__.startswith("defusedxml"):
-        return f"XML 含有被禁止的实体（可能是 XML 炸弹）/ forbidden XML entities (an XML bomb?): {exc}"
-    return str(exc) or type(exc).__name__
+def _reason(exc: BaseException) -> str:
+    cause: BaseException | None = exc
+    while cause is not None:  # openpyxl wraps the parser's error in its own
+        if type(cause).__module__.startswith("defusedxml"):
+            return f"XML 含有被禁止的实体（可能是 XML 炸弹）/ forbidden XML entities (an XML bomb?): {cause}"
+        cause = cause.__cause__ or cause.__context__
+    return (str(exc) or type(exc).__name__).splitlines()[0]
 
 
 def _fail(label: str, row: int, field: str, reason: str) -> None:
@@ -182,7 +185,7 @@ def _read_gpkg(path: Path, label: str) -> Table:
             if canon is not None:
                 values[canon] = _prop_text(None if _isna(record[col]) else record[col])
         geom = record.get("geometry")
-        if geom is not None and geom.geom_type == "Point":
+        if getattr(geom, "geom_type", None) == "Point":  # an unlocated station has none
             values["lon"], values["lat"] = repr(float(geom.x)), repr(float(geom.y))
         rows.append(Row(number, values))
     return Table(label, rows, unknown, has_geometry=True)
