@@ -119,20 +119,25 @@ class _Tree:
             self.parent[key] = key[:-1]
         self.city_of: dict[str, str] = {}
         for key in self.level:
-            chain = self.chain(key)
+            chain = self._chain(key)
             city = next((k for k in chain if self.level[k] == "city"), None)
             if city is None and chain[-1] in MUNICIPALITIES:
                 city = chain[-1]
             if city is not None:
                 self.city_of[key.rstrip("c")] = city.rstrip("c")
         self.entries = self._names()
+        self._chains = {key: self._chain(key) for key in self.level}
+        self._places: dict[str, Place] = {}
 
-    def chain(self, key: str) -> list[str]:
-        """``key`` and its ancestors, the region first, its province last."""
+    def _chain(self, key: str) -> tuple[str, ...]:
         out = [key]
         while (parent := self.parent.get(out[-1])) is not None and parent in self.level:
             out.append(parent)
-        return out
+        return tuple(out)
+
+    def chain(self, key: str) -> tuple[str, ...]:
+        """``key`` and its ancestors, the region first, its province last."""
+        return self._chains[key]
 
     def _names(self) -> dict[str, list[_Entry]]:
         names: dict[str, list[_Entry]] = {}
@@ -180,6 +185,12 @@ class _Tree:
         return "".join(dict.fromkeys(self.name[k] for k in reversed(self.chain(key))))
 
     def place(self, key: str) -> Place:
+        found = self._places.get(key)
+        if found is None:
+            found = self._places[key] = self._place(key)
+        return found
+
+    def _place(self, key: str) -> Place:
         chain = self.chain(key)
         by_level = {self.level[k]: self.name[k] for k in chain}
         province = by_level["province"]

@@ -8,11 +8,10 @@ service words that match no service, hours written as prose, remarks left out of
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
-
-import numpy as np
 
 from stations.core.hours import HoursError, HoursUnreadable, canonical_hours, split_remark
 from stations.core.vocab import KIND_ALIASES, KINDS, SERVICE_CODES, STATUS_ALIASES, STATUSES
@@ -169,7 +168,7 @@ def _coordinates(v: dict[str, str | None], out: dict[str, object], problems: Pro
 def _range(lon: float, lat: float, out: dict[str, object], problems: Problems, pair: str | None) -> None:
     ok = True
     for axis, value, limit, label in (("lon", lon, 180, "经度 / longitude"), ("lat", lat, 90, "纬度 / latitude")):
-        if not np.isfinite(value) or not -limit <= value <= limit:
+        if not math.isfinite(value) or not -limit <= value <= limit:
             problems.append((axis if pair is None else "coordinates",
                              f"{label}超出范围 / out of range [-{limit}, {limit}]: {value}"))
             ok = False

@@ -166,6 +166,7 @@ def _first_rows(sheet: Sheet) -> list[tuple[int, list[str]]]:
 def table_rows(sheet: Sheet, header: Header, label: str) -> Iterator[Row]:
     """The data rows below the header: blank, section and note rows left out."""
     columns = header.columns
+    items = list(columns.items())
     mapped = set(columns.values())
     name_index = columns.get("name")
     context: str | None = None
@@ -174,7 +175,7 @@ def table_rows(sheet: Sheet, header: Header, label: str) -> Iterator[Row]:
     for number, cells in sheet.rows():
         if number <= header.row:
             continue
-        filled = [(i, str(c).strip()) for i, c in enumerate(cells) if str(c).strip()]
+        filled = [(i, c.strip()) for i, c in enumerate(cells) if c and not c.isspace()]
         if not filled:
             continue
         first = filled[0][1]
@@ -193,8 +194,8 @@ def table_rows(sheet: Sheet, header: Header, label: str) -> Iterator[Row]:
         count += 1
         if count > MAX_ROWS:
             fail(label, number, "file", f"数据行过多 / more than {MAX_ROWS:,} data rows; split the file")
-        values = {c: (str(cells[i]).strip() or None) if i < len(cells) else None
-                  for c, i in columns.items()}
+        width = len(cells)
+        values = {c: (cells[i].strip() or None) if i < width else None for c, i in items}
         yield Row(number, values, context)
 
 
