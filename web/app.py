@@ -13,6 +13,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from stations.config import Settings, get_settings
 from stations.render.assets import VENDOR_DIR
 from stations.services import build_services
+from web import schemas
 from web.errors import install_error_handlers
 from web.middleware import NearestFastPath, RefreshAfterWrites, SecurityHeaders
 from web.routers import auth as auth_router
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(NearestFastPath)  # ahead of FastAPI: the hot path
     app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every response
 
-    @app.get("/healthz", tags=["health"])
+    @app.get("/healthz", tags=["health"], response_model=schemas.Health)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from stations.accounts.users import MAY, User
 from stations.compliance import queue
+from web import schemas
 from web.deps import RegistryDep, SettingsDep, require_role
 from web.schemas_unlocated import UnlocatedQueue
 
@@ -28,7 +29,12 @@ def _queue(which: str, registry: Any, settings: Any, region: str | None) -> dict
     }
 
 
-@router.get("/overdue", summary="待检查站点 / Active stations due for inspection")
+@router.get(
+    "/overdue",
+    response_model=schemas.QueueAnswer,
+    response_model_exclude_unset=True,
+    summary="待检查站点 / Active stations due for inspection",
+)
 def overdue(
     registry: RegistryDep, settings: SettingsDep, _user: QueueReader, region: RegionQuery = None
 ) -> dict[str, Any]:
@@ -36,7 +42,12 @@ def overdue(
     return _queue("overdue", registry, settings, region)
 
 
-@router.get("/failing", summary="不合格站点 / Active stations whose last inspection failed")
+@router.get(
+    "/failing",
+    response_model=schemas.QueueAnswer,
+    response_model_exclude_unset=True,
+    summary="不合格站点 / Active stations whose last inspection failed",
+)
 def failing(
     registry: RegistryDep, settings: SettingsDep, _user: QueueReader, region: RegionQuery = None
 ) -> dict[str, Any]:
