@@ -3,8 +3,6 @@ queue and setting a station's location on site."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -16,17 +14,6 @@ class LocationIn(BaseModel):
     lon: float = Field(description="经度 / longitude, in crs")
     lat: float = Field(description="纬度 / latitude, in crs")
     crs: str = Field(default="wgs84", description="wgs84 | gcj02 | bd09")
-
-
-class StationFeature(BaseModel):
-    """A station as a GeoJSON Feature (``geometry`` is null for an unlocated station)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    type: str = "Feature"
-    id: str
-    geometry: dict[str, Any] | None
-    properties: dict[str, Any]
 
 
 class UnlocatedStation(BaseModel):

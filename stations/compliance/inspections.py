@@ -34,8 +34,8 @@ from stations.store.compliance_tables import (
     UserRow,
 )
 from stations.store.registry import Registry, apply_location
-from stations.store.tables import StationRow
 from stations.store.revision import bump_revision
+from stations.store.tables import StationRow
 
 
 @dataclass(frozen=True)
@@ -202,8 +202,10 @@ def record_inspection(
             _insert_results(s, row.id, checklist, submission)
             _insert_evidence(s, row.id, submission.photos)
             if submission.set_location:  # in the same transaction: both or neither
-                apply_location(s, s.get(StationRow, row.station_id), row.lon, row.lat,
-                               actor=user.name, how=location_reason(f"inspection {row.id}", submission.crs))
+                station_row = s.get(StationRow, row.station_id)
+                assert station_row is not None and row.lon is not None and row.lat is not None
+                apply_location(s, station_row, row.lon, row.lat, actor=user.name,
+                               how=location_reason(f"inspection {row.id}", submission.crs))
             bump_revision(s)
     except IntegrityError as exc:
         evidence.discard(staged)

@@ -83,7 +83,7 @@ def wgs84_point(lon: float, lat: float, crs: str) -> tuple[float, float]:
         validate_lonlat(lon, lat)
         x, y = to_wgs84(lon, lat, crs)
     except GeodataError as exc:
-        field = {"longitude": "lon", "latitude": "lat"}.get(getattr(exc, "field", ""), None)
+        field = {"longitude": "lon", "latitude": "lat"}.get(getattr(exc, "field", ""))
         raise InvalidInput(field or ("crs" if type(exc).__name__ == "CRSError" else "lon"),
                            str(exc)) from None
     return float(x), float(y)

@@ -20,8 +20,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select
 
-from stations.core.clock import as_china, aware_utc, utcnow
 from stations.compliance.location import unlocated_stations
+from stations.core.clock import as_china, aware_utc, utcnow
 from stations.core.filters import adcode_prefix
 from stations.errors import InvalidInput
 from stations.store.compliance_tables import InspectionRow, ReviewRow

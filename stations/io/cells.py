@@ -28,8 +28,10 @@ _DMS = re.compile(
     r"(?P<hemi2>[NSEW])?$",
     re.IGNORECASE,
 )
-_DECIMAL = re.compile(r"^(?P<hemi1>[NSEW]|东经|西经|北纬|南纬)?\s*(?P<num>[+-]?\d+(?:\.\d+)?)\s*°?\s*(?P<hemi2>[NSEW])?$",
-                      re.IGNORECASE)
+_DECIMAL = re.compile(
+    r"^(?P<hemi1>[NSEW]|东经|西经|北纬|南纬)?\s*(?P<num>[+-]?\d+(?:\.\d+)?)\s*°?\s*(?P<hemi2>[NSEW])?$",
+    re.IGNORECASE,
+)
 _PAIR_SPLIT = re.compile(r"\s*[,，;；/|、]\s*|\s+(?=[NSEWnsew东西南北]|\d)")
 
 

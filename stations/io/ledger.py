@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geodata.addresses import Place
 from geodata.china import explain_not_in_china, in_china
 from geodata.crs import parse_crs, to_wgs84
 from geodata.errors import GeodataError
@@ -88,7 +89,7 @@ def import_ledger(
         except LedgerInvalid as exc:
             if report_to is not None:
                 write_report(report_to, table.path, problems=exc.problems,
-                             warnings=getattr(exc, "warnings", ()), cells=_cells(table))
+                             warnings=exc.warnings, cells=_cells(table))  # type: ignore[arg-type]
             raise
         stations = _keep_stored_locations(registry, stations)
         duplicates = find_duplicates(stations, table, registry)
@@ -163,9 +164,7 @@ def validate_table(
     lon, lat = _locations(table, parsed, crs, problems)
     places = _places(table, parsed, lon, region, problems)
     if problems:
-        error = LedgerInvalid(sorted(problems, key=lambda p: p.row))
-        error.warnings = warnings  # type: ignore[attr-defined] - for the report
-        raise error
+        raise LedgerInvalid(sorted(problems, key=lambda p: p.row), warnings)
     located = np.isfinite(lon)
     regions = locate(lon[located], lat[located]) if located.any() else None
     columns = {name: np.full(len(parsed), None, dtype=object) for name in REGION_FIELDS}
@@ -205,16 +204,16 @@ def _generated_id(kind: str, name: str, lon: float | None, lat: float | None, ad
     return "auto-" + hashlib.sha1(key).hexdigest()[:12]
 
 
-def _scope(row: Row, region: str | None) -> tuple[str | None, object]:
+def _scope(row: Row, region: str | None) -> tuple[str | None, Place | None]:
     v = row.values
     return row_scope(region, v.get("province"), v.get("city"), v.get("adcode"),
                      v.get("county") or row.context)
 
 
 def _places(table: Table, parsed: list[tuple[Row, dict[str, object]]], lon: np.ndarray,
-            region: str | None, problems: list[RowProblem]) -> dict[int, object]:
+            region: str | None, problems: list[RowProblem]) -> dict[int, Place]:
     """The region of every row without coordinates, from its address."""
-    found: dict[int, object] = {}
+    found: dict[int, Place] = {}
     for j in np.flatnonzero(~np.isfinite(lon)):
         row, fields = parsed[j]
         if "lon" in row.values and (row.values.get("lon") or row.values.get("lat")):
@@ -223,7 +222,7 @@ def _places(table: Table, parsed: list[tuple[Row, dict[str, object]]], lon: np.n
             continue
         scope, county = _scope(row, region)
         try:
-            found[int(j)] = unlocated_place(row.values.get("address"), scope, county)  # type: ignore[arg-type]
+            found[int(j)] = unlocated_place(row.values.get("address"), scope, county)
         except PlaceError as exc:
             problems.append(RowProblem(table.path, row.number, "address", str(exc)))
     return found

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends
 from stations.accounts.users import MAY, User
 from stations.compliance.location import locate_on_site
 from stations.io.export import station_feature
+from web import schemas
 from web.deps import RegistryDep, require_role
-from web.schemas_unlocated import LocationIn, StationFeature
+from web.schemas_unlocated import LocationIn
 
 router = APIRouter(prefix="/api/stations", tags=["stations"])
 Locator = Annotated[User, Depends(require_role(*MAY["set_location"]))]
@@ -18,7 +19,7 @@ Locator = Annotated[User, Depends(require_role(*MAY["set_location"]))]
 
 @router.post(
     "/{station_id}/location",
-    response_model=StationFeature,
+    response_model=schemas.StationFeature,
     summary="现场定位 / Set a station's location where you stand (inspector, admin)",
 )
 def set_location(station_id: str, body: LocationIn, user: Locator, registry: RegistryDep) -> Any:
