@@ -14,6 +14,7 @@ from stations.config import Settings
 from stations.io.ledger import import_ledger
 from stations.store.registry import Registry
 from tests.support.compliance import TEST_SECRET, all_pass, bearer
+from tests.support.waiting import eventually
 from web.app import create_app
 
 HEADER = ["name", "kind", "lon", "lat", "address", "services"]
@@ -85,7 +86,7 @@ def test_imported_without_coordinates_then_located_on_site(client: TestClient) -
     last = client.get(f"/api/stations/{sid}/history").json()["history"][-1]
     assert (last["actor"], last["action"]) == ("inspector", "locate")
     assert "located on site" in last["reason"] and last["changes"]["lon"] == [None, SITE[0]]
-    assert "经三路工会驿站" in _nearest_names(client)
+    assert eventually(lambda: "经三路工会驿站" in _nearest_names(client))  # the index catches up
     row = _coverage_row(client, "410105")
     assert (row["stations"], row["unlocated"]) == (2, 0)
     names = [s["name"] for s in client.get("/api/queues/unlocated", headers=bearer("admin")).json()["stations"]]
