@@ -13,6 +13,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from stations.config import Settings, get_settings
 from stations.render.assets import VENDOR_DIR
 from stations.services import build_services
+from web import schemas
 from web.errors import install_error_handlers
 from web.metrics import AppMetrics
 from web.middleware import NearestFastPath, RefreshAfterWrites, SecurityHeaders
@@ -27,6 +28,7 @@ from web.routers import operations as operations_router
 from web.routers import pages as pages_router
 from web.routers import queues as queues_router
 from web.routers import regions as regions_router
+from web.routers import station_location as station_location_router
 from web.routers import station_status as station_status_router
 from web.routers import stations as stations_router
 
@@ -68,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestObserver, metrics=app.state.metrics, access_log=settings.access_log)
     app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every response
 
-    @app.get("/healthz", tags=["health"])
+    @app.get("/healthz", tags=["health"], response_model=schemas.Health)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stations_router.router)
     app.include_router(nearest_router.router)
     app.include_router(station_status_router.router)
+    app.include_router(station_location_router.router)
     app.include_router(auth_router.router)
     app.include_router(inspections_router.router)
     app.include_router(queues_router.router)
