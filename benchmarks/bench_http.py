@@ -100,19 +100,23 @@ def logging_app() -> Any:
     return create_app()
 
 
-# name → uvicorn factory; "shipped" is what `stations serve` runs but for the access log,
-# left off as this benchmark always ran it
-APPS = {"bare": "bench_http:bare_app", "shipped": "web.app:create_app",
-        "access log": "bench_http:logging_app"}
+# name → (uvicorn factory, uvicorn's own log options). "shipped" is what `stations serve`
+# runs but for the access log, left off as this benchmark always ran it; "uvicorn log" is
+# the line `stations serve` wrote per request before this app had its own.
+QUIET = ["--log-level", "warning", "--no-access-log"]
+APPS = {"bare": ("bench_http:bare_app", QUIET),
+        "shipped": ("web.app:create_app", QUIET),
+        "access log": ("bench_http:logging_app", QUIET),
+        "uvicorn log": ("bench_http:bare_app", ["--log-level", "info", "--access-log"])}
 
 
-def _serve(factory: str, db: str, port: int) -> subprocess.Popen[bytes]:
+def _serve(factory: str, options: list[str], db: str, port: int) -> subprocess.Popen[bytes]:
     env = os.environ | {"STATIONS_DB": db,
                         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "benchmarks")])}
     return subprocess.Popen(
         ["taskset", "-c", "0", sys.executable, "-m", "uvicorn", "--factory", factory,
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        env=env, cwd=ROOT, stderr=subprocess.DEVNULL,
+         "--port", str(port), *options],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 
 
@@ -143,7 +147,8 @@ def main() -> None:
         script.write_text(LUA)
         ports = {name: _free_port() for name in APPS}
         t0 = time.time()
-        servers = {name: _serve(factory, db, ports[name]) for name, factory in APPS.items()}
+        servers = {name: _serve(factory, options, db, ports[name])
+                   for name, (factory, options) in APPS.items()}
         overhead: dict[str, list[float]] = {name: [] for name in APPS}
         cpu_us: dict[str, list[float]] = {name: [] for name in APPS}
         try:
@@ -179,13 +184,14 @@ def main() -> None:
           f"p99 {one['p99']:.3f} ms  (target p50 ≤ 0.5 ms)")
     print(f"nearest / healthz throughput: {near['rps'] / health['rps']:.2f} (target ≥ 0.5)")
     medians = {name: statistics.median(values) for name, values in overhead.items()}
-    cpu = {name: statistics.median(values) for name, values in cpu_us.items()}
+    cpu_median = {name: statistics.median(values) for name, values in cpu_us.items()}
     print(f"instrumentation, /api/nearest at 32 conns, median of {rounds} interleaved runs "
           "(throughput, and the server's CPU time per request, steadier on a shared machine):")
     for name, rps in medians.items():
         runs = " ".join(f"{v:.0f}" for v in overhead[name])
         print(f"  {name:<11} {rps:8.0f} req/s  cost {1 - rps / medians['bare']:+6.1%}   "
-              f"{cpu[name]:6.0f} µs CPU/req  cost {cpu[name] / cpu['bare'] - 1:+6.1%}   (runs: {runs})"
+              f"{cpu_median[name]:6.0f} µs CPU/req  cost {cpu_median[name] / cpu_median['bare'] - 1:+6.1%}"
+              f"   (runs: {runs})"
               + ("  (target ≤ 5%)" if name == "shipped" else ""))
 
 

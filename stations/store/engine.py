@@ -1,14 +1,14 @@
 """Engines and migrations: the embedded SQLite file and PostgreSQL + PostGIS alike.
 
 SQLite files get WAL mode, foreign keys and a busy timeout; PostgreSQL gets a pool that
-checks connections before use. Migrations are Alembic revisions under ``migrations/``,
-applied by :mod:`stations.store.schema`.
+checks connections before use. Migrations are Alembic revisions under ``migrations/``;
+:mod:`stations.store.schema` decides when to apply them.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,10 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from stations.errors import DatabaseUnavailable, InvalidInput
 
@@ -138,3 +139,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def migrate(engine: Engine, target: str = "head", *,
+            before: Callable[[Connection], None] | None = None) -> None:
+    """Bring the schema to the Alembic revision ``target`` (the newest by default).
+
+    Use :func:`stations.store.schema.migrate`, which refuses a database newer than this
+    program (through ``before``, called in the migration's transaction) and says what it
+    found. On PostgreSQL an advisory lock on the schema, held until the transaction ends,
+    lets one process migrate at a time.
+    """
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(current_schema()))"))
+            if before is not None:
+                before(connection)
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, target)
+    except OperationalError as exc:
+        raise DatabaseUnavailable(
+            f"无法连接数据库 / cannot reach the database {engine.url.render_as_string()}: "
+            f"{exc.orig}"
+        ) from exc

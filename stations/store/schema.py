@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from stations.errors import DatabaseUnavailable, SchemaOutdated, SchemaTooNew
 from stations.store.engine import MIGRATIONS_DIR
+from stations.store.engine import migrate as run_migrations
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
@@ -167,19 +168,13 @@ def migrate(engine: Engine, target: str = "head") -> SchemaState:
         When the database is at a revision this program does not know.
     stations.errors.DatabaseUnavailable
     """
-    from alembic import command
+    found: list[SchemaState] = []
 
-    cfg = _config()
-    try:
-        with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                # one migration at a time per schema, held until this transaction ends
-                connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(current_schema()))"))
-            state = _state_of(connection)
-            if state.status == "newer":
-                raise too_new(state)
-            cfg.attributes["connection"] = connection
-            command.upgrade(cfg, target)
-    except OperationalError as exc:
-        raise _unreachable(engine, exc) from exc
-    return state
+    def check(connection: Connection) -> None:
+        state = _state_of(connection)
+        if state.status == "newer":
+            raise too_new(state)
+        found.append(state)
+
+    run_migrations(engine, target, before=check)
+    return found[0]

@@ -10,7 +10,7 @@ from stations.store.tables import Base
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:  # pragma: no cover - the registry always passes one
-    raise RuntimeError("run migrations through stations.store.schema.migrate()")
+    raise RuntimeError("run migrations through stations.store.engine.migrate()")
 
 context.configure(
     connection=connection,
