@@ -110,6 +110,47 @@ APPS = {"bare": ("bench_http:bare_app", QUIET),
         "uvicorn log": ("bench_http:bare_app", ["--log-level", "info", "--access-log"])}
 
 
+def observer_cost_us(rounds: int = 40, n: int = 5000) -> float:
+    """CPU time the request observer adds to one request, measured in-process around an
+    app that answers at once (median of interleaved rounds): steady where HTTP figures
+    on a shared machine are not."""
+    import asyncio
+
+    from web.metrics import AppMetrics
+    from web.observe import RequestObserver
+
+    async def answer(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    async def receive() -> Any:
+        return {}
+
+    async def send(message: Any) -> None:
+        pass
+
+    scope = {"type": "http", "method": "GET", "path": "/api/nearest", "query_string": b"k=5",
+             "headers": [(b"host", b"x"), (b"user-agent", b"wrk"), (b"accept", b"*/*")],
+             "client": ("127.0.0.1", 1)}
+    observed = RequestObserver(answer, metrics=AppMetrics(lambda: None), access_log=False)
+
+    async def cpu_us(app: Any) -> float:
+        started = time.process_time()
+        for _ in range(n):
+            await app(dict(scope), receive, send)
+        return (time.process_time() - started) / n * 1e6
+
+    async def measure() -> float:
+        bare, with_observer = [], []
+        for _ in range(rounds):
+            bare.append(await cpu_us(answer))
+            with_observer.append(await cpu_us(observed))
+        return statistics.median(with_observer) - statistics.median(bare)
+
+    return asyncio.run(measure())
+
+
 def _serve(factory: str, options: list[str], db: str, port: int) -> subprocess.Popen[bytes]:
     env = os.environ | {"STATIONS_DB": db,
                         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "benchmarks")])}
@@ -185,6 +226,9 @@ def main() -> None:
     print(f"nearest / healthz throughput: {near['rps'] / health['rps']:.2f} (target ≥ 0.5)")
     medians = {name: statistics.median(values) for name, values in overhead.items()}
     cpu_median = {name: statistics.median(values) for name, values in cpu_us.items()}
+    observer = observer_cost_us()
+    print(f"request observer alone (request id, metrics; in-process): {observer:.1f} µs CPU per "
+          f"request = {observer / cpu_median['bare']:.1%} of a nearest request's CPU time (target ≤ 5%)")
     print(f"instrumentation, /api/nearest at 32 conns, median of {rounds} interleaved runs "
           "(throughput, and the server's CPU time per request, steadier on a shared machine):")
     for name, rps in medians.items():
