@@ -3,7 +3,9 @@ not to send traffic, request ids, and errors logged once and never shown."""
 
 from __future__ import annotations
 
+import json
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -272,3 +274,22 @@ def test_readyz_is_503_while_the_database_is_away_and_200_when_it_is_back(
         proxy.start()
         wait_ready(client, timeout_s=30)
         assert value(scrape(client), "stations_database_up") == 1
+
+
+def test_json_log_lines_carry_the_request_id_and_the_traceback() -> None:
+    from web.logs import REQUEST_ID, JsonFormatter, RequestIdFilter
+
+    token = REQUEST_ID.set("req-7")  # as while a request is served
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.getLogger("stations.errors").makeRecord(
+            "stations.errors", logging.ERROR, __file__, 1, "unhandled error in %s", ("GET /x",),
+            sys.exc_info())
+        RequestIdFilter().filter(record)  # what the handler does when the line is logged
+    finally:
+        REQUEST_ID.reset(token)
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == "req-7" and line["level"] == "ERROR"
+    assert line["message"] == "unhandled error in GET /x"
+    assert "ValueError: boom" in line["traceback"]
