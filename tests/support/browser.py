@@ -74,9 +74,14 @@ def is_tile(url: str) -> bool:
 
 def new_visit(browser: Any, server: str, device: str, *, geolocation: bool = True,
               mode: str | None = "rider", position: tuple[float, float] = (LON, LAT),
-              viewport: dict[str, int] | None = None) -> Visit:
+              viewport: dict[str, int] | None = None, intercept: bool = True) -> Visit:
     """A fresh browser context; ``mode`` is the rider/driver choice already made (None:
-    the page asks), ``position`` where the phone is."""
+    the page asks), ``position`` where the phone is.
+
+    With ``intercept`` (the default) every request to another host is refused. Playwright's
+    interception makes Chromium bypass service workers, so the offline tests turn it off
+    and only record requests (this machine reaches no other host anyway).
+    """
     options: dict[str, Any] = dict(DEVICES[device], locale="zh-CN", service_workers="allow")
     if viewport:
         options["viewport"] = viewport
@@ -114,7 +119,16 @@ def new_visit(browser: Any, server: str, device: str, *, geolocation: bool = Tru
         if response.url.startswith(server) and response.status >= 500:
             visit.server_errors.append(f"{response.status} {response.url}")
 
-    context.route("**/*", route)
+    def record(request: Any) -> None:
+        if not request.url.startswith(server + "/"):
+            visit.external.append(request.url)
+        elif "/api/nearest" in request.url:
+            visit.api_calls.append(request.url)
+
+    if intercept:
+        context.route("**/*", route)
+    else:
+        context.on("request", record)
     page.on("dialog", on_dialog)
     page.on("console", on_console)
     page.on("pageerror", lambda error: visit.errors.append(str(error)))

@@ -273,13 +273,14 @@
       openNow: state.openNow, reachM: mode.reach_m,
     };
     let answer = await Offline.search(query);
-    let offline = answer ? { savedAt: answer.saved_at, partial: answer.partial } : null;
+    let offline = answer
+      ? { savedAt: answer.saved_at, partial: answer.partial, radius: answer.saved_radius_m } : null;
     if (!answer) {
       const last = await Offline.loadLast(filterKey());
       if (last && Offline.distanceM(here.lon, here.lat, last.answer.position.lon,
         last.answer.position.lat) <= mode.reach_m / 4) {
         answer = last.answer;
-        offline = { savedAt: last.saved_at, partial: false };
+        offline = { savedAt: last.saved_at, partial: false, radius: null };
       }
     }
     if (seq !== searchSeq) return;
@@ -328,6 +329,8 @@
         reach, what: what(), needs: needs.join(t("common.day_list_sep")),
         distance: formatDistance(a.beyond.distance_m), name: a.beyond.name,
       });
+    } else if (offline && offline.radius) {
+      main = t("driver.none_saved", { what: what(), radius: formatReach(offline.radius) });
     } else {
       main = t("driver.none_at_all", { what: what() });
     }

@@ -113,7 +113,8 @@ const Offline = (() => {
     return area;
   }
 
-  /** Answer a search from the kept stations: {results, reach_m, beyond, saved_at, partial}
+  /** Answer a search from the kept stations: {results, reach_m, beyond, saved_at,
+   *  saved_radius_m, partial}
    *  shaped like /api/nearest?reach_m=…, or null when nothing is kept. */
   async function search({ lon, lat, k, kind, services, openNow, reachM }) {
     const area = await get(AREA_KEY);
@@ -142,6 +143,7 @@ const Offline = (() => {
       reach_m: reachM,
       beyond: within.length ? null : (found[0] || null),
       saved_at: area.saved_at,
+      saved_radius_m: area.data.radius_m,
       partial: fromCenter + reachM > area.data.radius_m,
     };
   }
