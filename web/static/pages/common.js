@@ -58,7 +58,8 @@ const Pages = (() => {
     root.querySelectorAll("[data-lang-toggle]").forEach((b) => {
       b.textContent = lang === "zh" ? "EN" : "中文";
       b.lang = lang === "zh" ? "en" : "zh-CN";
-      b.setAttribute("aria-label", t("common.switch_language"));
+      // the accessible name starts with what the button shows (speech control users say "EN")
+      b.setAttribute("aria-label", `${b.textContent} · ${t("common.switch_language")}`);
     });
   }
 
