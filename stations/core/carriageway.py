@@ -21,7 +21,8 @@ from geodata.regions import region
 
 _MARK = "方向"
 # the destination is what stands between the last of these and 方向
-_CUT = re.compile(r"(?:高速公路|高速|国道|省道|快速路|快速|公路|大道|绕城|环线|线|往|至|去|向|[\s(（)）\[\]【】,，、/·\-—])")
+_CUT = re.compile(r"(?:高速公路|高速|国道|省道|快速路|快速|公路|大道|绕城|环线|线|往|至|去|向"
+                  r"|[\s(（)）\[\]【】,，、/·\-—])")
 _ROAD_CODE = re.compile(r"^[A-Za-z]\d+")
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}$")
 _COMPASS = {"北": 0.0, "东北": 45.0, "东": 90.0, "东南": 135.0, "南": 180.0, "西南": 225.0,

@@ -84,7 +84,7 @@ def nearest_body(services: Services, params: Mapping[str, Sequence[str]]) -> tup
             raise InvalidInput("k", f"必须是 1 到 100 的整数 / must be an integer from 1 to 100: {k_text!r}") from None
         index = services.start_index().live.current
         lon, lat = _required(params, "lon"), _required(params, "lat")
-        query = {
+        query: dict[str, Any] = {
             "kind": _one(params, "kind") or None,
             "services": list(params.get("service", ())),
             "open_now": _flag(params, "open_now"),

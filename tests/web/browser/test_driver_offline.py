@@ -84,7 +84,8 @@ def test_offline_reload_and_search_answer_from_the_phone(phone: Visit, server: s
     # switching to driver homes: nothing of that kind within 3 km, said plainly
     page.click("button[data-open-now]")
     page.click("button[data-kind=driver_home]")
-    expect(status).to_have_text(re.compile(r"^离线：用 \d+ 分钟前保存的数据。保存的 15 公里范围内没有符合条件的司机之家$"))
+    expect(status).to_have_text(re.compile(
+        r"^离线：用 \d+ 分钟前保存的数据。保存的 15 公里范围内没有符合条件的司机之家$"))
     expect(page.locator("#results .station-btn")).to_have_count(0)
     # back online: the page refreshes by itself
     phone.context.set_offline(False)
