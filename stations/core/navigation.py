@@ -74,23 +74,28 @@ def navigation_links(lon: float, lat: float, name: str, *, travel: str = "car",
         ``amap`` (GCJ-02), ``baidu`` (BD-09), ``apple`` (GCJ-02 inside China) and
         ``geo`` (WGS-84 ``geo:`` URI).
     """
-    start = None if origin is None else wgs84_to_bd09(*origin)
+    start = "" if origin is None else baidu_origin(wgs84_to_bd09(*origin))
     return format_links(name, (lon, lat), wgs84_to_gcj02(lon, lat), wgs84_to_bd09(lon, lat),
-                        travel=check_travel(travel), origin_bd09=start)
+                        travel=check_travel(travel), origin=start)
+
+
+def baidu_origin(bd09: tuple[Any, Any]) -> str:
+    """The start of Baidu's route (BD-09 lon, lat) as the query parameter the links carry;
+    made once per search and shared by its links."""
+    return f"origin=latlng:{_fmt(bd09[1])},{_fmt(bd09[0])}|name:{_ORIGIN_ZH}&"
 
 
 def format_links(
     name: str, wgs84: tuple[Any, Any], gcj02: tuple[Any, Any], bd09: tuple[Any, Any], *,
-    travel: str = "car", origin_bd09: tuple[Any, Any] | None = None,
+    travel: str = "car", origin: str = "",
 ) -> dict[str, str]:
-    """The links of :func:`navigation_links` from coordinates already converted
-    (the search index converts all stations at once when it is built)."""
+    """The links of :func:`navigation_links` from coordinates already converted (the search
+    index converts all stations at once when it is built); ``origin`` from
+    :func:`baidu_origin`, or empty."""
     label = quote(name or "", safe="")
     gcj_lon, gcj_lat = (_fmt(v) for v in gcj02)
     bd_lon, bd_lat = (_fmt(v) for v in bd09)
     wgs_lon, wgs_lat = _fmt(wgs84[0]), _fmt(wgs84[1])
-    origin = ("" if origin_bd09 is None else
-              f"origin=latlng:{_fmt(origin_bd09[1])},{_fmt(origin_bd09[0])}|name:{_ORIGIN_ZH}&")
     return {
         "amap": (
             f"https://uri.amap.com/navigation?to={gcj_lon},{gcj_lat},{label}"

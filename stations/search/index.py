@@ -24,11 +24,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from geodata.crs import wgs84_to_bd09
+from geodata.crs import wgs84_to_bd09_point
 from geodata.geodesy import ecef_point
 from stations.core.clock import china_time
 from stations.core.hours import UNKNOWN_HOURS, HoursNow, hours_at_minute, minute_of_week
-from stations.core.navigation import check_travel, format_links, navigation_links
+from stations.core.navigation import baidu_origin, check_travel, format_links, navigation_links
 from stations.search.inputs import Filters, check_k, check_max_distance, check_point, check_points, parse_filters
 from stations.search.scan import Found, search_many, search_one
 from stations.search.tree import RECORD_FIELDS, Plan, build_trees, make_plan, passes, table_columns, unchecked_plan
@@ -271,7 +271,7 @@ class NearestIndex:
         now = china_time(now)
         table = self._open_table(now)
         minute = minute_of_week(now)
-        origin_bd09 = None if origin is None else wgs84_to_bd09(*origin)
+        start = "" if origin is None else baidu_origin(wgs84_to_bd09_point(*origin))
         out = []
         for record, code, dist, bearing, gcj, bd, side in zip(
             c["records"].take(positions, axis=0).tolist(),
@@ -287,7 +287,7 @@ class NearestIndex:
             values["standing"] = values["standing"] or "never_inspected"
             values["services"] = tuple(values["services"] or ())
             links = format_links(values["name"], (values["lon"], values["lat"]), gcj, bd,
-                                 travel=travel, origin_bd09=origin_bd09)
+                                 travel=travel, origin=start)
             out.append(Result(**values, distance_m=round(dist, 1),
                               bearing_deg=round(bearing % 360.0, 1),
                               open_now=None if code < 0 else bool(table[code]),
