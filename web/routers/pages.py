@@ -37,7 +37,7 @@ DRIVER_MODES = (
 )
 # the planner's table: (column, numeric)
 TABLE_COLUMNS = (
-    ("name", False), ("adcode", False), ("stations", True), ("area_km2", True),
+    ("name", False), ("adcode", False), ("stations", True), ("unlocated", True), ("area_km2", True),
     ("covered_km2", True), ("coverage_ratio", True),
 )
 
