@@ -1,0 +1,176 @@
+"""Road networks in the registry's database: save, list, load, remove.
+
+Nodes and segments go in with one ``executemany`` per chunk (see
+:func:`stations.store.engine.bulk_insert`), on SQLite and PostgreSQL alike. Saving or
+removing a network bumps the registry's revision: coverage answers depend on the networks,
+and every instance notices within its polling interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import shapely
+from sqlalchemy import Engine, delete, select
+
+from stations.errors import NotFound
+from stations.network.graph import RoadGraph
+from stations.store.engine import bulk_insert, gc_paused
+from stations.store.network_tables import (
+    RoadNetworkCountyRow,
+    RoadNetworkRow,
+    RoadNodeRow,
+    RoadSegmentRow,
+)
+from stations.store.revision import revision_bump
+
+Progress = Callable[[str, int, int], None]
+CHUNK = 50_000
+WRITING = "写入数据库 / writing to the database"
+
+
+@dataclass(frozen=True)
+class NetworkInfo:
+    """What is known about a stored network without loading it."""
+
+    id: int
+    profile: str
+    region: str | None
+    counties: tuple[str, ...]
+    source: str
+    source_bytes: int
+    imported_at: datetime
+    node_count: int
+    segment_count: int
+    length_km: float
+    bounds: tuple[float, float, float, float]
+    hull: shapely.Geometry
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "profile": self.profile, "region": self.region,
+            "counties": len(self.counties), "source": self.source,
+            "imported_at": self.imported_at.isoformat(), "nodes": self.node_count,
+            "segments": self.segment_count, "length_km": round(self.length_km, 1),
+            "bounds": [round(v, 6) for v in self.bounds],
+        }
+
+    def contains(self, lon: float, lat: float) -> bool:
+        """Whether a point lies in the network's extent."""
+        west, south, east, north = self.bounds
+        if not (west <= lon <= east and south <= lat <= north):
+            return False
+        return bool(shapely.contains_xy(self.hull, lon, lat))
+
+
+def save_network(engine: Engine, graph: RoadGraph, *, profile: str, region: str | None,
+                 counties: Iterable[str], source: str, source_bytes: int,
+                 replaces: Iterable[int] = (), progress: Progress | None = None) -> int:
+    """Store a network (removing those it replaces) in one transaction; returns its id."""
+    hull = shapely.convex_hull(shapely.multipoints(np.column_stack([graph.lon, graph.lat])))
+    west, south, east, north = graph.bounds
+    total = graph.n_nodes + graph.n_segments
+    with engine.begin() as connection, gc_paused():
+        for old in replaces:
+            _delete(connection, old)
+        result = connection.execute(RoadNetworkRow.__table__.insert().values(
+            profile=profile, region=region, source=source, source_bytes=int(source_bytes),
+            imported_at=datetime.now().astimezone(), node_count=graph.n_nodes,
+            segment_count=graph.n_segments, length_km=float(graph.length_m.sum() / 1000.0),
+            west=west, south=south, east=east, north=north,
+            hull=shapely.to_wkt(hull, rounding_precision=7)))
+        network_id = int(result.inserted_primary_key[0])
+        bulk_insert(connection, RoadNetworkCountyRow.__table__,
+                    [{"network_id": network_id, "adcode": a} for a in sorted(set(counties))])
+        done = 0
+        node_cols = (graph.osm_id.tolist(), graph.lon.tolist(), graph.lat.tolist())
+        for start in range(0, graph.n_nodes, CHUNK):
+            stop = min(start + CHUNK, graph.n_nodes)
+            bulk_insert(connection, RoadNodeRow.__table__, [
+                {"network_id": network_id, "node": i, "osm_id": o, "lon": x, "lat": y}
+                for i, o, x, y in zip(range(start, stop), *(c[start:stop] for c in node_cols),
+                                      strict=True)])
+            done += stop - start
+            if progress is not None:
+                progress(WRITING, done, total)
+        seg_cols = (graph.a.tolist(), graph.b.tolist(), graph.length_m.tolist(),
+                    graph.seconds.tolist(), graph.oneway.tolist())
+        for start in range(0, graph.n_segments, CHUNK):
+            stop = min(start + CHUNK, graph.n_segments)
+            bulk_insert(connection, RoadSegmentRow.__table__, [
+                {"network_id": network_id, "segment": i, "a": a, "b": b, "length_m": m,
+                 "seconds": s, "oneway": w}
+                for i, a, b, m, s, w in zip(range(start, stop),
+                                            *(c[start:stop] for c in seg_cols), strict=True)])
+            done += stop - start
+            if progress is not None:
+                progress(WRITING, done, total)
+        _bump(connection)
+    return network_id
+
+
+def list_networks(engine: Engine, *, profile: str | None = None) -> list[NetworkInfo]:
+    """Every stored network (of a profile), oldest first."""
+    query = select(RoadNetworkRow).order_by(RoadNetworkRow.id)
+    if profile is not None:
+        query = query.where(RoadNetworkRow.profile == profile)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+        counties: dict[int, list[str]] = {}
+        for network_id, adcode in connection.execute(
+                select(RoadNetworkCountyRow.network_id, RoadNetworkCountyRow.adcode)):
+            counties.setdefault(int(network_id), []).append(str(adcode))
+    return [NetworkInfo(
+        id=int(r.id), profile=r.profile, region=r.region,
+        counties=tuple(sorted(counties.get(int(r.id), ()))), source=r.source,
+        source_bytes=int(r.source_bytes), imported_at=r.imported_at,
+        node_count=int(r.node_count), segment_count=int(r.segment_count),
+        length_km=float(r.length_km), bounds=(r.west, r.south, r.east, r.north),
+        hull=shapely.from_wkt(r.hull)) for r in rows]
+
+
+def load_graph(engine: Engine, network_id: int) -> RoadGraph:
+    """The stored network as a :class:`RoadGraph`."""
+    nodes_t, segs_t = RoadNodeRow.__table__, RoadSegmentRow.__table__
+    with engine.connect() as connection:
+        nodes = connection.execute(
+            select(nodes_t.c.osm_id, nodes_t.c.lon, nodes_t.c.lat)
+            .where(nodes_t.c.network_id == network_id).order_by(nodes_t.c.node)).all()
+        segments = connection.execute(
+            select(segs_t.c.a, segs_t.c.b, segs_t.c.length_m, segs_t.c.seconds, segs_t.c.oneway)
+            .where(segs_t.c.network_id == network_id).order_by(segs_t.c.segment)).all()
+    if not nodes:
+        raise NotFound(f"没有编号为 {network_id} 的路网 / no road network {network_id}")
+    node_array = np.array(nodes, dtype=np.float64).reshape(-1, 3)
+    seg_array = np.array(segments, dtype=np.float64).reshape(-1, 5)
+    return RoadGraph(
+        lon=node_array[:, 1], lat=node_array[:, 2], osm_id=node_array[:, 0].astype(np.int64),
+        a=seg_array[:, 0].astype(np.int64), b=seg_array[:, 1].astype(np.int64),
+        length_m=seg_array[:, 2].copy(), seconds=seg_array[:, 3].copy(),
+        oneway=seg_array[:, 4].astype(bool))
+
+
+def remove_network(engine: Engine, network_id: int) -> None:
+    """Delete a stored network."""
+    with engine.begin() as connection:
+        found = connection.execute(select(RoadNetworkRow.id).where(
+            RoadNetworkRow.id == network_id)).first()
+        if found is None:
+            raise NotFound(f"没有编号为 {network_id} 的路网 / no road network {network_id}")
+        _delete(connection, network_id)
+        _bump(connection)
+
+
+def _delete(connection: Any, network_id: int) -> None:
+    # children first: SQLite's cascade is row by row and slower than these deletes
+    for table in (RoadSegmentRow, RoadNodeRow, RoadNetworkCountyRow):
+        connection.execute(delete(table).where(table.network_id == network_id))
+    connection.execute(delete(RoadNetworkRow).where(RoadNetworkRow.id == network_id))
+
+
+def _bump(connection: Any) -> None:
+    connection.execute(revision_bump())
