@@ -42,8 +42,9 @@ class Profile:
         Speed that turns minutes into the comparison circle's radius.
     max_snap_m : float
         A point farther than this from every road is not on the network.
-    min_search_m : float
-        Road distances are searched at least this far (a detour over a bridge).
+    min_search_m, max_search_m : float
+        Road distances of nearest results are searched at least this far (a detour over a
+        bridge) and at most this far (farther stations get none).
     """
 
     name: str
@@ -55,12 +56,18 @@ class Profile:
     circle_kmh: float
     max_snap_m: float
     min_search_m: float
+    max_search_m: float
     use_maxspeed: bool = False
     allow_if_yes: frozenset[str] = field(default_factory=frozenset)
 
     def circle_radius_m(self, minutes: float) -> float:
         """The radius of the circle drawn for ``minutes`` of travel."""
         return minutes * self.circle_kmh * 1000.0 / 60.0
+
+    @property
+    def uniform(self) -> bool:
+        """One speed everywhere (walking): travel time is length over speed."""
+        return set(self.speeds_kmh.values()) == {self.access_kmh} and not self.use_maxspeed
 
     def way_speed(self, tags: dict[str, str]) -> float | None:
         """Speed on a way with these OSM tags, or ``None`` when this traveller may not use it."""
@@ -123,13 +130,13 @@ PROFILES: dict[str, Profile] = {
     "walk": Profile(
         name="walk", zh="步行", speeds_kmh=_speeds(4.0, _WALKABLE),
         access_keys=("foot", "access"), one_way=False, access_kmh=4.0, circle_kmh=4.0,
-        max_snap_m=500.0, min_search_m=3_000.0,
+        max_snap_m=500.0, min_search_m=3_000.0, max_search_m=10_000.0,
         allow_if_yes=frozenset({"trunk", "trunk_link"}),
     ),
     "bike": Profile(
         name="bike", zh="骑行", speeds_kmh=_speeds(12.0, _RIDEABLE),
         access_keys=("bicycle", "vehicle", "access"), one_way=True, access_kmh=4.0,
-        circle_kmh=12.0, max_snap_m=500.0, min_search_m=5_000.0,
+        circle_kmh=12.0, max_snap_m=500.0, min_search_m=5_000.0, max_search_m=20_000.0,
         allow_if_yes=frozenset({"footway", "pedestrian", "trunk", "trunk_link"}),
     ),
     "drive": Profile(
@@ -141,6 +148,7 @@ PROFILES: dict[str, Profile] = {
                     "living_street": 10.0, "service": 15.0},
         access_keys=("motorcar", "motor_vehicle", "vehicle", "access"), one_way=True,
         access_kmh=15.0, circle_kmh=40.0, max_snap_m=1_000.0, min_search_m=20_000.0,
+        max_search_m=60_000.0,
         use_maxspeed=True,
     ),
 }

@@ -67,6 +67,10 @@ class Result:
     county: str | None
     navigation: dict[str, str] = field(default_factory=dict, compare=False)
     """Links for Amap, Baidu, Apple Maps and the phone's own map app (``geo:``)."""
+    road_distance_m: float | None = None
+    """Distance by road, where a road network covers the point (see :mod:`stations.network`)."""
+    travel_minutes: float | None = None
+    """Walking (to outdoor-worker stations) or driving (to driver homes) time by road."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields, navigation links included."""
