@@ -75,6 +75,7 @@ class Services:
             keeper = self.keeper
             self.coverage.snapshot = lambda: keeper.snapshot
             self.keeper.start()
+            self.networks.start()  # road networks load in the background
         return self.keeper
 
     def close(self) -> None:

@@ -242,7 +242,7 @@ def _analyse(
     if net is not None:
         table = _add_circles(table, net)
     demand_cover = None
-    notes: list[str] = []
+    notes: list[str] = [net.note(reach)] if net is not None and reach is not None else []
     if demand is not None:
         demand_cover = cover_demand(demand, chosen, lookup)
         if net is not None and reach is not None and networks is not None:

@@ -132,6 +132,17 @@ class NetworkCover:
     served: dict[str, NetworkInfo]
     fields: dict[int, Any]
 
+    def note(self, reach: NetworkReach) -> str:
+        """One line for reports and map legends: what was measured how."""
+        profile = reach.travel
+        how = (f"{reach.minutes:g} 分钟 / minutes" if reach.minutes is not None
+               else f"{reach.reach_m:,.0f} m")
+        roads = sum(m != "circle" for m in self.methods)
+        return (f"沿路网{profile.zh} {how}（道路两侧 {reach.buffer_m:g} m）：{roads}/{len(self.methods)} "
+                f"个分区有路网，其余用 {reach.circle_radius_m:,.0f} m 圆 / along {profile.name} roads "
+                f"({how}, {reach.buffer_m:g} m each side): {roads} of {len(self.methods)} areas have "
+                f"a network, the rest use {reach.circle_radius_m:,.0f} m circles")
+
     def to_json(self, reach: NetworkReach) -> dict[str, Any]:
         methods = set(self.methods)
         method = methods.pop() if len(methods) == 1 else "mixed"

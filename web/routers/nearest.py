@@ -20,6 +20,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from stations.errors import InvalidInput
+from stations.network.nearest import annotate, candidates
+from stations.search.inputs import check_k, check_point
 from stations.search.route import stations_along_route
 from stations.services import Services
 from web.deps import IndexDep, ServicesDep
@@ -81,18 +83,26 @@ def nearest_body(services: Services, params: Mapping[str, Sequence[str]]) -> tup
             k = int(k_text) if k_text else 5
         except ValueError:
             raise InvalidInput("k", f"必须是 1 到 100 的整数 / must be an integer from 1 to 100: {k_text!r}") from None
-        results = services.start_index().live.current.query(
-            _required(params, "lon"),
-            _required(params, "lat"),
-            k,
+        keeper = services.start_index()
+        networks = services.networks
+        networks.seen(keeper.revision)  # an int compare; a moved revision refreshes elsewhere
+        lon, lat = _required(params, "lon"), _required(params, "lat")
+        crs = _one(params, "crs") or "wgs84"
+        wanted = candidates(check_k(k)) if networks.active else k
+        results = keeper.live.current.query(
+            lon,
+            lat,
+            wanted,
             kind=_one(params, "kind") or None,
             services=list(params.get("service", ())),
             open_now=_flag(params, "open_now"),
             compliant_only=_flag(params, "compliant_only"),
             max_distance_m=_number(params, "max_distance_m"),
-            crs=_one(params, "crs") or "wgs84",
+            crs=crs,
             status=_statuses(params),
         )
+        if networks.active:  # road distances where a loaded network covers the point
+            results = annotate(results, *check_point(lon, lat, crs), k, networks.ready_network)
     except Exception as exc:  # noqa: BLE001 - mapped through the one error table
         status, body = status_and_body(exc)
         return status, orjson.dumps(body)
@@ -103,7 +113,10 @@ def nearest_body(services: Services, params: Mapping[str, Sequence[str]]) -> tup
     "/nearest",
     summary="最近的站点 / Nearest stations",
     description="按 WGS-84 椭球面距离排序 / ordered by geodesic distance on WGS-84. "
-    "Point in `crs` (wgs84, gcj02, bd09). Each result carries navigation links.",
+    "Point in `crs` (wgs84, gcj02, bd09). Each result carries navigation links. Where a "
+    "road network covers the point (`stations network import`), results carry "
+    "`road_distance_m` and `travel_minutes` (walking to outdoor-worker stations, driving "
+    "to driver homes) and are ranked by road distance among the geodesic candidates.",
 )
 async def nearest(
     request: Request,

@@ -113,6 +113,13 @@ const Pages = (() => {
     return t("common.kilometres", { n: km < 10 ? km.toFixed(1) : Math.round(km) });
   }
 
+  // "步行 12 分钟" where a road network gave the result a travel time (else null)
+  function formatTravel(r) {
+    if (r.travel_minutes === null || r.travel_minutes === undefined) return null;
+    const key = r.kind === "driver_home" ? "common.drive_minutes" : "common.walk_minutes";
+    return t(key, { n: Math.max(1, Math.round(r.travel_minutes)) });
+  }
+
   class ApiError extends Error {
     constructor(status, message, field) {
       super(message);
@@ -288,7 +295,7 @@ const Pages = (() => {
   });
 
   return {
-    config, t, term, el, safeHref, serviceIcon, formatDistance, formatTime, api, ApiError, setStatus,
+    config, t, term, el, safeHref, serviceIcon, formatDistance, formatTravel, formatTime, api, ApiError, setStatus,
     wgs84ToGcj02, toDisplay, displayCrs, createMap, RegionPicker, ICONS,
     get lang() { return lang; },
   };

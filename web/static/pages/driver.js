@@ -133,6 +133,11 @@
     return el("span", { class: "badge unknown" }, t("driver.hours_unknown"));
   }
 
+  function travelBadge(r) {
+    const text = Pages.formatTravel(r);
+    return text ? el("span", { class: "travel" }, text) : null;
+  }
+
   function kindLabel(kind) {
     return kind === "driver_home" ? t("driver.one_home") : t("driver.one_station");
   }
@@ -146,6 +151,7 @@
       el("span", { class: "name" }, `${i + 1}. `, r.name),
       el("span", { class: "meta" },
         el("span", { class: "distance" }, formatDistance(r.distance_m)),
+        travelBadge(r),
         openBadge(r.open_now),
         el("span", {}, kindLabel(r.kind)),
         el("span", { class: "icons" }, r.services.map(serviceIcon)))))));
@@ -204,6 +210,7 @@
       el("h2", { id: "details-name", tabindex: "-1" }, r.name),
       el("p", { class: "meta" },
         el("span", { class: "distance" }, formatDistance(r.distance_m)), " · ",
+        travelBadge(r), travelBadge(r) ? " · " : null,
         openBadge(r.open_now), " · ", kindLabel(r.kind)),
       el("dl", {}, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
       el("h3", {}, t("driver.services")),
