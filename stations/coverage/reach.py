@@ -104,13 +104,12 @@ def parse_reach(network: Any = None, *, minutes: Any = None, reach_m: Any = None
     )
 
 
-def _positive(name: str, value: Any, most: float, unit: str, *, zero: bool = False) -> float:
+def _positive(name: str, value: Any, most: float, unit: str) -> float:
     ok = (not isinstance(value, bool) and isinstance(value, numbers.Real)
-          and math.isfinite(float(value)) and (float(value) >= 0 if zero else float(value) > 0)
-          and float(value) <= most)
+          and math.isfinite(float(value)) and 0 < float(value) <= most)
     if not ok:
-        raise InvalidInput(name, f"必须是 {'0' if zero else '大于 0'} 到 {most:g} 的数 / must be a number "
-                                 f"{'from 0' if zero else 'above 0'} up to {most:g} {unit}, not {value!r}")
+        raise InvalidInput(name, f"必须是大于 0 且不超过 {most:g} 的数 / must be a number above 0 "
+                                 f"and at most {most:g} {unit}, not {value!r}")
     return float(value)
 
 
