@@ -99,7 +99,7 @@ def parse_reach(network: Any = None, *, minutes: Any = None, reach_m: Any = None
         profile=profile.name,
         minutes=_positive("minutes", minutes, MAX_MINUTES, "分钟 / minutes") if minutes is not None else None,
         reach_m=_positive("reach_m", reach_m, 200_000.0, "米 / metres") if reach_m is not None else None,
-        buffer_m=(_positive("buffer_m", buffer_m, MAX_BUFFER_M, "米 / metres", zero=True)
+        buffer_m=(_positive("buffer_m", buffer_m, MAX_BUFFER_M, "米 / metres")
                   if buffer_m is not None else DEFAULT_BUFFER_M),
     )
 
