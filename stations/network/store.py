@@ -31,6 +31,7 @@ from stations.store.revision import revision_bump
 Progress = Callable[[str, int, int], None]
 CHUNK = 50_000
 WRITING = "写入数据库 / writing to the database"
+_EDGE = 0.005  # degrees (~500 m): places this far outside the extent may still be on a road
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,12 @@ class NetworkInfo:
         }
 
     def contains(self, lon: float, lat: float) -> bool:
-        """Whether a point lies in the network's extent."""
+        """Whether a point lies in the network's extent (or just off its edge, where a
+        place by the outermost road still is)."""
         west, south, east, north = self.bounds
-        if not (west <= lon <= east and south <= lat <= north):
+        if not (west - _EDGE <= lon <= east + _EDGE and south - _EDGE <= lat <= north + _EDGE):
             return False
-        return bool(shapely.contains_xy(self.hull, lon, lat))
+        return bool(shapely.dwithin(self.hull, shapely.Point(lon, lat), _EDGE))
 
 
 def save_network(engine: Engine, graph: RoadGraph, *, profile: str, region: str | None,
