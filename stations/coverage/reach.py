@@ -28,7 +28,7 @@ from geodata.regions import locate, region
 from stations.coverage.geometry import AreaMeter, Pieces, RegionCover, cover_regions
 from stations.coverage.query import CoverageQuery
 from stations.errors import InvalidInput
-from stations.network.cover import DEFAULT_BUFFER_M, buffer_stretches, covered_stretches
+from stations.network.cover import DEFAULT_BUFFER_M, covered_stretches, raster_regions, rasterize
 from stations.network.graph import snap
 from stations.network.nearest import costs_from_field, costs_to_place
 from stations.network.profiles import PROFILES, Profile, get_profile
@@ -171,14 +171,12 @@ def apply_network(reach: NetworkReach, networks: NetworkService, frame: pd.DataF
         graph = networks.graph(info.id)
         field = _field(networks, info, profile, reach, frame, query)
         fields[info.id] = field
-        pieces = buffer_stretches(graph, covered_stretches(graph, field, reach.reach,
-                                                           profile.access_kmh),
-                                  reach.buffer_m, centre)
-        part = cover_regions(Pieces(pieces.geometries, pieces.area_m2, np.empty(0, np.int64)),
-                             targets, meter)
-        covered += part.covered_m2
-        shapes.append(part.shapes)
-        shape_region.append(part.shape_region)
+        raster = rasterize(graph, covered_stretches(graph, field, reach.reach, profile.access_kmh),
+                           reach.buffer_m, centre)
+        area, found, owner = raster_regions(raster, list(targets))
+        covered += area
+        shapes.append(found)
+        shape_region.append(owner)
     methods = []
     rest = np.empty(n, dtype=object)
     for i in range(n):

@@ -39,10 +39,8 @@ def road_costs(graph: RoadGraph, profile: Profile, lon: float, lat: float,
     if not here.on_network[0]:
         return None
     k, t, offset = int(here.segment[0]), float(here.fraction[0]), float(here.offset_m[0])
-    nodes = np.asarray(sorted(graph.node_tree().query_ball_point(ecef_point(lon, lat), search_m)),
-                       dtype=np.int64)
-    local = np.full(graph.n_nodes, -1, dtype=np.int64)
-    local[nodes] = np.arange(nodes.size)
+    nodes = _ball(graph, lon, lat, search_m)
+    local = _Local(nodes)
     n = nodes.size
     out: dict[str, FloatArray] = {}
     for weight in weights:
@@ -50,9 +48,9 @@ def road_costs(graph: RoadGraph, profile: Profile, lon: float, lat: float,
         arcs = graph.arcs(weight)[nodes][:, nodes] if n else csr_matrix((0, 0))
         start = access_cost(np.array(offset), weight, profile.access_kmh)
         w = float(w_all[k])
-        heads = [(local[graph.b[k]], (1.0 - t) * w + start)]
+        heads = [(int(local[graph.b[k]]), (1.0 - t) * w + start)]
         if not graph.oneway[k]:
-            heads.append((local[graph.a[k]], t * w + start))
+            heads.append((int(local[graph.a[k]]), t * w + start))
         heads = [(int(h), float(c)) for h, c in heads if h >= 0]
         costs = np.full(station_snaps.segment.size, np.inf)
         if heads:
@@ -71,7 +69,7 @@ def road_costs(graph: RoadGraph, profile: Profile, lon: float, lat: float,
 
 
 def _to_stations(graph: RoadGraph, weight: str, profile: Profile, snaps: Snaps,
-                 dist: FloatArray, local: np.ndarray) -> FloatArray:
+                 dist: FloatArray, local: _Local) -> FloatArray:
     on = snaps.on_network
     seg = np.where(on, snaps.segment, 0)
     w = graph.weight(weight)[seg]
@@ -83,6 +81,26 @@ def _to_stations(graph: RoadGraph, weight: str, profile: Profile, snaps: Snaps,
     via_b = np.where(graph.oneway[seg], np.inf, db + (1.0 - f) * w)
     last = access_cost(np.where(on, snaps.offset_m, np.inf), weight, profile.access_kmh)
     return np.where(on, np.minimum(via_a, via_b) + last, np.inf)
+
+
+class _Local:
+    """Positions in a sorted subset of nodes (-1 outside it), without a network-sized array."""
+
+    def __init__(self, nodes: np.ndarray) -> None:
+        self.nodes = nodes
+
+    def __getitem__(self, ids: object) -> np.ndarray:
+        ids = np.asarray(ids, dtype=np.int64)
+        if self.nodes.size == 0:
+            return np.full(ids.shape, -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.nodes, ids), self.nodes.size - 1)
+        return np.where(self.nodes[pos] == ids, pos, -1)
+
+
+def _ball(graph: RoadGraph, lon: float, lat: float, search_m: float) -> np.ndarray:
+    """Sorted positions of the nodes within ``search_m`` (straight line) of a point."""
+    found = graph.node_tree().query_ball_point(ecef_point(lon, lat), search_m, return_sorted=True)
+    return np.asarray(found, dtype=np.int64)
 
 
 def _same_segment(graph: RoadGraph, weight: str, profile: Profile, snaps: Snaps, k: int,
@@ -121,7 +139,7 @@ def annotate(results: Sequence[Result], lon: float, lat: float, k: int, find: Fi
         st_lon = np.array([out[i].lon for i in rows])
         st_lat = np.array([out[i].lat for i in rows])
         farthest = max(out[i].distance_m for i in rows)
-        search = min(max(2.5 * farthest + 2 * profile.max_snap_m, profile.min_search_m),
+        search = min(max(2.5 * farthest + profile.max_snap_m, profile.min_search_m),
                      profile.max_search_m)
         weights = ("length",) if profile.uniform else ("length", "time")
         costs = road_costs(graph, profile, lon, lat, snap(graph, st_lon, st_lat, profile.max_snap_m),
@@ -153,18 +171,16 @@ def costs_to_place(graph: RoadGraph, profile: Profile, lon: float, lat: float, p
     if not here.on_network[0]:
         return out
     k, t, offset = int(here.segment[0]), float(here.fraction[0]), float(here.offset_m[0])
-    nodes = np.asarray(sorted(graph.node_tree().query_ball_point(ecef_point(lon, lat), search_m)),
-                       dtype=np.int64)
-    local = np.full(graph.n_nodes, -1, dtype=np.int64)
-    local[nodes] = np.arange(nodes.size)
+    nodes = _ball(graph, lon, lat, search_m)
+    local = _Local(nodes)
     n = nodes.size
     arcs = graph.arcs(weight, reverse=True)[nodes][:, nodes] if n else csr_matrix((0, 0))
     last = float(access_cost(np.array(offset), weight, profile.access_kmh))
     w = float(graph.weight(weight)[k])
     # who reaches the place: node a going forwards along k, node b backwards if two-way
-    heads = [(local[graph.a[k]], t * w + last)]
+    heads = [(int(local[graph.a[k]]), t * w + last)]
     if not graph.oneway[k]:
-        heads.append((local[graph.b[k]], (1.0 - t) * w + last))
+        heads.append((int(local[graph.b[k]]), (1.0 - t) * w + last))
     heads = [(int(h), float(c)) for h, c in heads if h >= 0]
     if heads:
         data = np.maximum(np.array([c for _, c in heads]), 1e-3)

@@ -130,7 +130,7 @@ PROFILES: dict[str, Profile] = {
     "walk": Profile(
         name="walk", zh="步行", speeds_kmh=_speeds(4.0, _WALKABLE),
         access_keys=("foot", "access"), one_way=False, access_kmh=4.0, circle_kmh=4.0,
-        max_snap_m=500.0, min_search_m=3_000.0, max_search_m=10_000.0,
+        max_snap_m=500.0, min_search_m=2_000.0, max_search_m=10_000.0,
         allow_if_yes=frozenset({"trunk", "trunk_link"}),
     ),
     "bike": Profile(

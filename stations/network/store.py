@@ -138,22 +138,33 @@ def list_networks(engine: Engine, *, profile: str | None = None) -> list[Network
 def load_graph(engine: Engine, network_id: int) -> RoadGraph:
     """The stored network as a :class:`RoadGraph`."""
     nodes_t, segs_t = RoadNodeRow.__table__, RoadSegmentRow.__table__
+    queries = [
+        select(nodes_t.c.osm_id, nodes_t.c.lon, nodes_t.c.lat)
+        .where(nodes_t.c.network_id == int(network_id)).order_by(nodes_t.c.node),
+        select(segs_t.c.a, segs_t.c.b, segs_t.c.length_m, segs_t.c.seconds, segs_t.c.oneway)
+        .where(segs_t.c.network_id == int(network_id)).order_by(segs_t.c.segment),
+    ]
     with engine.connect() as connection:
-        nodes = connection.execute(
-            select(nodes_t.c.osm_id, nodes_t.c.lon, nodes_t.c.lat)
-            .where(nodes_t.c.network_id == network_id).order_by(nodes_t.c.node)).all()
-        segments = connection.execute(
-            select(segs_t.c.a, segs_t.c.b, segs_t.c.length_m, segs_t.c.seconds, segs_t.c.oneway)
-            .where(segs_t.c.network_id == network_id).order_by(segs_t.c.segment)).all()
+        # millions of plain numbers: straight from the driver's cursor, no row objects
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            found = []
+            for query in queries:
+                cursor.execute(str(query.compile(dialect=engine.dialect,
+                                                 compile_kwargs={"literal_binds": True})))
+                found.append(cursor.fetchall())
+        finally:
+            cursor.close()
+    nodes, segments = found
     if not nodes:
         raise NotFound(f"没有编号为 {network_id} 的路网 / no road network {network_id}")
-    node_array = np.array(nodes, dtype=np.float64).reshape(-1, 3)
+    node_array = np.array(nodes, dtype=np.float64).reshape(-1, 3)  # OSM ids < 2**53: exact
     seg_array = np.array(segments, dtype=np.float64).reshape(-1, 5)
     return RoadGraph(
-        lon=node_array[:, 1], lat=node_array[:, 2], osm_id=node_array[:, 0].astype(np.int64),
-        a=seg_array[:, 0].astype(np.int64), b=seg_array[:, 1].astype(np.int64),
-        length_m=seg_array[:, 2].copy(), seconds=seg_array[:, 3].copy(),
-        oneway=seg_array[:, 4].astype(bool))
+        lon=node_array[:, 1].copy(), lat=node_array[:, 2].copy(),
+        osm_id=node_array[:, 0].astype(np.int64), a=seg_array[:, 0].astype(np.int64),
+        b=seg_array[:, 1].astype(np.int64), length_m=seg_array[:, 2].copy(),
+        seconds=seg_array[:, 3].copy(), oneway=seg_array[:, 4].astype(bool))
 
 
 def remove_network(engine: Engine, network_id: int) -> None:

@@ -1,9 +1,7 @@
-"""Road reach over HTTP: nearest results by road, coverage along roads, the map; and the
-``stations network`` commands as a user runs them."""
+"""Road reach over HTTP: nearest results by road, coverage along roads, the map."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,16 +12,7 @@ from stations.config import Settings
 from stations.io.ledger import import_ledger
 from stations.network.store import save_network
 from stations.store.registry import Registry
-from tests.cli.test_cli import run
-from tests.support.ledgers import LEDGER_HEADER
-from tests.support.networks import (
-    BANK_GAP_M,
-    HELSINKI_OFFSET,
-    RIVER_COUNTY,
-    helsinki_pbf,
-    river_graph,
-    river_point,
-)
+from tests.support.networks import BANK_GAP_M, RIVER_COUNTY, river_graph, river_point
 from web.app import create_app
 
 
@@ -91,25 +80,3 @@ def test_bad_reach_is_a_422_naming_the_parameter(river_client: TestClient, query
     response = river_client.get(f"/api/coverage?region={RIVER_COUNTY}&{query}")
     assert response.status_code == 422
     assert field in response.text
-
-
-def test_network_commands_end_to_end(tmp_path: Path, write_csv: Callable[..., Path]) -> None:
-    ledger = write_csv([_row("H1", "赫尔辛基一号", (113.6246, 34.7520)),
-                        _row("H2", "赫尔辛基二号", (113.6290, 34.7480))], header=LEDGER_HEADER)
-    run("import", str(ledger), home=tmp_path, check=True)
-    offset = ",".join(str(v) for v in HELSINKI_OFFSET)
-    done = run("network", "import", str(helsinki_pbf()), "--offset", offset, "--region",
-               RIVER_COUNTY, home=tmp_path, check=True)
-    assert "serves 1 county" in done.stdout and "\x1b[" not in done.stderr
-    listed = json.loads(run("network", "list", "--json", home=tmp_path, check=True).stdout)
-    assert [n["profile"] for n in listed["networks"]] == ["walk"]
-    answer = json.loads(run("coverage", "--region", RIVER_COUNTY, "--network", "walk",
-                            "--minutes", "10", "--json", home=tmp_path, check=True).stdout)
-    assert answer["reach"]["method"] == "network"
-    assert 0 < answer["region"]["covered_km2"] < answer["regions"][0]["circle_covered_km2"]
-    nearest = json.loads(run("nearest", "113.6250", "113.6250"[:0] + "34.7510", "--json",
-                             home=tmp_path, check=True).stdout)
-    assert all(r["road_distance_m"] >= r["distance_m"] for r in nearest["results"])
-    bad = run("coverage", "--region", RIVER_COUNTY, "--network", "boat", home=tmp_path)
-    assert bad.returncode == 1 and "network" in bad.stderr
-    assert run("network", "remove", "99", home=tmp_path).returncode == 1
