@@ -200,7 +200,7 @@ def analyse(
     """
     with _ANALYSIS_LOCK:
         return _analyse(frame, query, demand=demand, gaps=gaps, suggest=suggest,
-                        revision=revision, gap_limit=gap_limit, reach=reach, networks=networks)
+                        revision=revision, gap_limit=gap_limit, road=reach, networks=networks)
 
 
 def _analyse(
@@ -212,11 +212,11 @@ def _analyse(
     suggest: int,
     revision: int | None,
     gap_limit: int,
-    reach: NetworkReach | None = None,
+    road: NetworkReach | None = None,
     networks: NetworkService | None = None,
 ) -> CoverageResult:
-    if reach is not None:
-        query = circle_query(query, reach)
+    if road is not None:
+        query = circle_query(query, road)
     top = query_region(query)
     subs = subregions(query)
     sub_geoms = np.array([s.geometry for s in subs], dtype=object)
@@ -232,22 +232,22 @@ def _analyse(
                                       for a in chosen["adcode"]])
     in_region = chosen[chosen["subregion"] >= 0]
     net = None
-    if reach is not None:
+    if road is not None:
         if networks is None:
             raise InvalidInput("network", "没有可用的路网 / no road networks here")
-        net = apply_network(reach, networks, frame, query, sub_geoms, lookup, pieces, cover, meter,
+        net = apply_network(road, networks, frame, query, sub_geoms, lookup, pieces, cover, meter,
                             (float(centre.x), float(centre.y)))
         cover = net.cover
     table = _table(subs, cover, np.bincount(in_region["subregion"], minlength=len(subs)))
     if net is not None:
         table = _add_circles(table, net)
     demand_cover = None
-    notes: list[str] = [net.note(reach)] if net is not None and reach is not None else []
+    notes: list[str] = [net.note(road)] if net is not None and road is not None else []
     if demand is not None:
         demand_cover = cover_demand(demand, chosen, lookup)
-        if net is not None and reach is not None and networks is not None:
+        if net is not None and road is not None and networks is not None:
             demand_cover = replace(demand_cover, covered=demand_by_road(
-                net, reach, networks, demand_cover.lon, demand_cover.lat, demand_cover.covered))
+                net, road, networks, demand_cover.lon, demand_cover.lat, demand_cover.covered))
         table = _add_demand(table, demand_cover, len(subs))
     found_gaps = None
     basis = None
@@ -272,14 +272,14 @@ def _analyse(
         if demand_cover is None:
             raise InvalidInput("suggest", "选址建议需要需求点 / suggesting sites needs demand "
                                           "points (a demand file)")
-        matrix = (road_reach_matrix(net, reach, networks, geodesic_reach)
-                  if net is not None and reach is not None and networks is not None else None)
+        matrix = (road_reach_matrix(net, road, networks, geodesic_reach)
+                  if net is not None and road is not None and networks is not None else None)
         suggestions = suggest_sites(demand_cover, subs, query, suggest, reach_matrix=matrix)
     return CoverageResult(
         query=query, region=top, subregions=subs, table=table,
         stations=in_region.reset_index(drop=True), cover=cover, demand=demand_cover,
         gaps=found_gaps, gap_basis=basis, suggestions=suggestions, revision=revision, notes=notes,
-        reach=net.to_json(reach) if net is not None and reach is not None else None,
+        reach=net.to_json(road) if net is not None and road is not None else None,
     )
 
 

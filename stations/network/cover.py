@@ -193,13 +193,13 @@ def rasterize(graph: RoadGraph, stretches: Stretches, buffer_m: float,
 
 
 def _unique_pairs(x: IntArray, y: IntArray, *, inverse: bool = False) -> Any:
-    """Distinct ``(x, y)`` rows, sorted (one int64 key each: ``np.unique(axis=0)`` is slow)."""
+    """Distinct ``(x, y)`` rows, sorted (one int64 key each: ``np.unique(axis=0)`` is slow),
+    and with ``inverse`` the position of each input row among them."""
     span = int(y.max() - y.min()) + 1
     key = (x - x.min()) * span + (y - y.min())
-    found = np.unique(key, return_inverse=inverse)
-    keys, where = (found if inverse else (found, None))
+    keys, where = np.unique(key, return_inverse=True)
     pairs = np.column_stack([keys // span + x.min(), keys % span + y.min()])
-    return (pairs, where.ravel()) if inverse else pairs
+    return (pairs, np.asarray(where).ravel()) if inverse else pairs
 
 
 def raster_regions(raster: RoadRaster, regions: Sequence[Any]

@@ -46,7 +46,7 @@ def road_costs(graph: RoadGraph, profile: Profile, lon: float, lat: float,
     for weight in weights:
         w_all = graph.weight(weight)
         arcs = graph.arcs(weight)[nodes][:, nodes] if n else csr_matrix((0, 0))
-        start = access_cost(np.array(offset), weight, profile.access_kmh)
+        start = float(access_cost(np.array(offset), weight, profile.access_kmh))
         w = float(w_all[k])
         heads = [(int(local[graph.b[k]]), (1.0 - t) * w + start)]
         if not graph.oneway[k]:
@@ -54,7 +54,6 @@ def road_costs(graph: RoadGraph, profile: Profile, lon: float, lat: float,
         heads = [(int(h), float(c)) for h, c in heads if h >= 0]
         costs = np.full(station_snaps.segment.size, np.inf)
         if heads:
-            rows = np.full(len(heads), n)
             cols = np.array([h for h, _ in heads])
             data = np.maximum(np.array([c for _, c in heads]), 1e-3)
             aug = csr_matrix((np.r_[arcs.data, data],
@@ -104,7 +103,7 @@ def _ball(graph: RoadGraph, lon: float, lat: float, search_m: float) -> np.ndarr
 
 
 def _same_segment(graph: RoadGraph, weight: str, profile: Profile, snaps: Snaps, k: int,
-                  t: float, start: FloatArray) -> FloatArray:
+                  t: float, start: float) -> FloatArray:
     """Stations on the place's own segment: straight along it (forwards if one-way)."""
     same = snaps.segment == k
     out = np.full(snaps.segment.size, np.inf)

@@ -69,7 +69,7 @@ def read_osm(path: str | Path, profile: Profile, *, offset: tuple[float, float] 
                 continue
             direction = profile.direction(tags)
             n = 0
-            for node in way.nodes:
+            for node in way.nodes:  # type: ignore[union-attr]  # the filter passes ways only
                 location = node.location
                 if location.valid():
                     ids.append(node.ref)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import shapely
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, Table, delete, select
 
 from stations.errors import NotFound
 from stations.network.graph import RoadGraph
@@ -79,20 +79,20 @@ def save_network(engine: Engine, graph: RoadGraph, *, profile: str, region: str 
     with engine.begin() as connection, gc_paused():
         for old in replaces:
             _delete(connection, old)
-        result = connection.execute(RoadNetworkRow.__table__.insert().values(
+        result = connection.execute(_table(RoadNetworkRow).insert().values(
             profile=profile, region=region, source=source, source_bytes=int(source_bytes),
             imported_at=datetime.now().astimezone(), node_count=graph.n_nodes,
             segment_count=graph.n_segments, length_km=float(graph.length_m.sum() / 1000.0),
             west=west, south=south, east=east, north=north,
             hull=shapely.to_wkt(hull, rounding_precision=7)))
-        network_id = int(result.inserted_primary_key[0])
-        bulk_insert(connection, RoadNetworkCountyRow.__table__,
+        network_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        bulk_insert(connection, _table(RoadNetworkCountyRow),
                     [{"network_id": network_id, "adcode": a} for a in sorted(set(counties))])
         done = 0
         node_cols = (graph.osm_id.tolist(), graph.lon.tolist(), graph.lat.tolist())
         for start in range(0, graph.n_nodes, CHUNK):
             stop = min(start + CHUNK, graph.n_nodes)
-            bulk_insert(connection, RoadNodeRow.__table__, [
+            bulk_insert(connection, _table(RoadNodeRow), [
                 {"network_id": network_id, "node": i, "osm_id": o, "lon": x, "lat": y}
                 for i, o, x, y in zip(range(start, stop), *(c[start:stop] for c in node_cols),
                                       strict=True)])
@@ -103,7 +103,7 @@ def save_network(engine: Engine, graph: RoadGraph, *, profile: str, region: str 
                     graph.seconds.tolist(), graph.oneway.tolist())
         for start in range(0, graph.n_segments, CHUNK):
             stop = min(start + CHUNK, graph.n_segments)
-            bulk_insert(connection, RoadSegmentRow.__table__, [
+            bulk_insert(connection, _table(RoadSegmentRow), [
                 {"network_id": network_id, "segment": i, "a": a, "b": b, "length_m": m,
                  "seconds": s, "oneway": w}
                 for i, a, b, m, s, w in zip(range(start, stop),
@@ -137,7 +137,7 @@ def list_networks(engine: Engine, *, profile: str | None = None) -> list[Network
 
 def load_graph(engine: Engine, network_id: int) -> RoadGraph:
     """The stored network as a :class:`RoadGraph`."""
-    nodes_t, segs_t = RoadNodeRow.__table__, RoadSegmentRow.__table__
+    nodes_t, segs_t = _table(RoadNodeRow), _table(RoadSegmentRow)
     queries = [
         select(nodes_t.c.osm_id, nodes_t.c.lon, nodes_t.c.lat)
         .where(nodes_t.c.network_id == int(network_id)).order_by(nodes_t.c.node),
@@ -187,3 +187,7 @@ def _delete(connection: Any, network_id: int) -> None:
 
 def _bump(connection: Any) -> None:
     connection.execute(revision_bump())
+
+
+def _table(row: Any) -> Table:
+    return cast(Table, row.__table__)

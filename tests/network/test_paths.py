@@ -10,8 +10,8 @@ from geodata.geodesy import distance_m
 from stations.network.field import solve_field, update_field
 from stations.network.graph import build_graph, snap
 from stations.network.nearest import costs_to_place, road_costs
-from stations.network.profiles import PROFILES
 from stations.network.osm import read_osm
+from stations.network.profiles import PROFILES
 from tests.support.networks import (
     BANK_GAP_M,
     HALF_LENGTH_M,
