@@ -117,7 +117,7 @@ def circle_query(query: CoverageQuery, reach: NetworkReach) -> CoverageQuery:
     """The question with every station's circle at the reach's radius."""
     from dataclasses import replace
 
-    return replace(query, radius_m=reach.circle_radius_m)
+    return replace(query, radius_m=float(round(reach.circle_radius_m)))
 
 
 @dataclass(frozen=True)

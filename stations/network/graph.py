@@ -27,7 +27,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 WEIGHTS = ("length", "time")
 _MIN_WEIGHT = 1e-3  # sparse graphs treat a zero as no edge: keep every segment passable
-_SAMPLE_M = 40.0  # spacing of the points that find the segment nearest to a place
+_SAMPLE_M = 80.0  # spacing of the points that find the segment nearest to a place
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,7 +91,7 @@ class RoadGraph:
         return self._cache["node_tree"]
 
     def sample_tree(self) -> tuple[cKDTree, IntArray]:
-        """KD-tree of points every ~40 m along the segments, and each point's segment."""
+        """KD-tree of points every ~80 m along the segments, and each point's segment."""
         if "samples" not in self._cache:
             self._cache["samples"] = _samples(self)
         return self._cache["samples"]  # type: ignore[no-any-return]
@@ -203,7 +203,7 @@ class Snaps:
 def snap(graph: RoadGraph, lon: Any, lat: Any, max_m: float, *, candidates: int = 12) -> Snaps:
     """Put places on their nearest segment (within ``max_m``).
 
-    Points every ~40 m along the segments propose the nearest few segments; the place is
+    Points every ~80 m along the segments propose the nearest few segments; the place is
     projected onto each (in earth-centred metres, where a short segment is straight) and
     the closest projection wins.
     """

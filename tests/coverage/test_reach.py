@@ -143,3 +143,21 @@ def test_reach_defaults_to_a_15_minute_walk() -> None:
     assert reach == NetworkReach("walk", minutes=15.0)
     assert reach.circle_radius_m == pytest.approx(1_000.0)
     assert parse_reach(None) is None
+
+
+def test_a_new_station_updates_the_answer_without_solving_again(helsinki: NetworkService,
+                                                                 tmp_path) -> None:  # type: ignore[no-untyped-def]
+    info = helsinki.catalogue()[0]
+    west, south, east, north = info.bounds
+    rng = np.random.default_rng(11)
+    middle = (south + north) / 2
+    points = list(zip(rng.uniform(west, east, 8), rng.uniform(middle, north, 8), strict=True))
+    points.append(((west + east) / 2, south + (north - south) / 8))  # alone in the south
+    query = parse_query(RIVER_COUNTY)
+    reach = parse_reach("walk", minutes=5)
+    before = analyse(stations(points[:8]), query, reach=reach, networks=helsinki)
+    after = analyse(stations(points), query, reach=reach, networks=helsinki)  # repaired field
+    fresh = NetworkService(helsinki.engine, lambda: 0)
+    again = analyse(stations(points), query, reach=reach, networks=fresh)  # solved anew
+    assert after.totals()["covered_km2"] == pytest.approx(again.totals()["covered_km2"])
+    assert after.totals()["covered_km2"] > before.totals()["covered_km2"]
