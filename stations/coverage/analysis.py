@@ -41,13 +41,14 @@ from stations.coverage.reach import (
     road_reach_matrix,
 )
 from stations.coverage.siting import Suggestion, geodesic_reach, suggest_sites
+from stations.coverage.unlocated import count_unlocated
 from stations.errors import InvalidInput
 
 if TYPE_CHECKING:
     from stations.network.service import NetworkService
 
 _MIN_M_PER_DEGREE = 110_574.0  # shortest degree of latitude (at the equator)
-TABLE_COLUMNS = ("adcode", "name", "level", "stations", "area_km2", "covered_km2",
+TABLE_COLUMNS = ("adcode", "name", "level", "stations", "unlocated", "area_km2", "covered_km2",
                  "coverage_ratio")
 
 
@@ -61,7 +62,8 @@ class CoverageResult:
     region : Region
     subregions : tuple of Region
     table : pandas.DataFrame
-        One row per sub-region: ``adcode``, ``name``, ``level``, ``stations``, ``area_km2``,
+        One row per sub-region: ``adcode``, ``name``, ``level``, ``stations``, ``unlocated``
+        (stations without coordinates, counted by the region their address gives), ``area_km2``,
         ``covered_km2``, ``coverage_ratio`` and, with demand, ``demand_points``,
         ``demand_weight``, ``covered_weight``, ``demand_coverage_ratio``.
     stations : pandas.DataFrame
@@ -90,6 +92,8 @@ class CoverageResult:
     notes: list[str] = field(default_factory=list)
     reach: dict[str, Any] | None = None
     """Road reach used (``network=``): profile, reach, method and networks; else None."""
+    unlocated_elsewhere: int = 0
+    """Unlocated stations of the region whose address names no single sub-region."""
 
     def totals(self) -> dict[str, Any]:
         """The region's own row: the sums over its sub-regions."""
@@ -100,6 +104,7 @@ class CoverageResult:
             "name": self.region.name,
             "level": self.region.level,
             "stations": int(self.table["stations"].sum()),
+            "unlocated": int(self.table["unlocated"].sum()) + self.unlocated_elsewhere,
             "area_km2": area,
             "covered_km2": covered,
             "coverage_ratio": covered / area if area > 0 else 0.0,
@@ -239,6 +244,8 @@ def _analyse(
                             (float(centre.x), float(centre.y)))
         cover = net.cover
     table = _table(subs, cover, np.bincount(in_region["subregion"], minlength=len(subs)))
+    unlocated, unlocated_elsewhere = count_unlocated(frame, query, top, subs)
+    table.insert(table.columns.get_loc("stations") + 1, "unlocated", unlocated)
     if net is not None:
         table = _add_circles(table, net)
     demand_cover = None
@@ -280,6 +287,7 @@ def _analyse(
         stations=in_region.reset_index(drop=True), cover=cover, demand=demand_cover,
         gaps=found_gaps, gap_basis=basis, suggestions=suggestions, revision=revision, notes=notes,
         reach=net.to_json(road) if net is not None and road is not None else None,
+        unlocated_elsewhere=unlocated_elsewhere,
     )
 
 
