@@ -21,6 +21,7 @@ from stations.compliance.standing import station_table
 from stations.config import Settings
 from stations.coverage.service import CoverageService
 from stations.errors import ConfigurationError, DatabaseUnavailable, InvalidInput
+from stations.network.service import NetworkService
 from stations.search.keeper import IndexKeeper
 from stations.store.engine import sqlite_file, sqlite_file_of
 from stations.store.registry import Registry
@@ -39,6 +40,8 @@ class Services:
     keeper: IndexKeeper | None = None
     """The live search index, kept current (web app only; the CLI builds one per query)."""
     coverage: CoverageService = field(init=False)
+    networks: NetworkService = field(init=False)
+    """Road networks: reach along roads for coverage and nearest results."""
     index_error: BaseException | None = field(default=None, init=False, repr=False)
     """Why the last attempt to build the search index failed (``None``: it did not)."""
     _token_secret: str | None = field(default=None, init=False, repr=False)
@@ -53,6 +56,8 @@ class Services:
             self.registry, load=self.station_table,
             snapshot=(lambda: keeper.snapshot) if keeper is not None else None,
         )
+        self.networks = NetworkService(self.registry.engine, self.registry.revision)
+        self.coverage.networks = self.networks
 
     @property
     def period_days(self) -> int:
@@ -98,6 +103,7 @@ class Services:
                 return
             self.coverage.snapshot = lambda: keeper.snapshot
             keeper.start()
+            self.networks.start()  # road networks load in the background
             self.keeper = keeper
             self.index_error = None
             self._index_thread = None

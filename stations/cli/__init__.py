@@ -6,7 +6,16 @@
 
 from __future__ import annotations
 
-from stations.cli import accounts, compliance, coverage, ops, registry, search, serve  # noqa: F401 - registers commands
+from stations.cli import (  # noqa: F401 - registers commands
+    accounts,
+    compliance,
+    coverage,
+    network,
+    ops,
+    registry,
+    search,
+    serve,
+)
 from stations.cli.common import app
 
 
