@@ -8,6 +8,7 @@ checklists, evidence directory and token secret are decided here and handed down
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,10 +19,12 @@ from stations.compliance.checklists import Checklists, load_checklists
 from stations.compliance.evidence import EvidenceStore
 from stations.compliance.standing import station_table
 from stations.config import Settings
+from stations.coverage.region_layer import RegionLayer
 from stations.coverage.service import CoverageService
 from stations.errors import ConfigurationError, InvalidInput
 from stations.search.keeper import IndexKeeper
 from stations.store.engine import sqlite_file
+from stations.store.features import StationFeatures
 from stations.store.registry import Registry
 
 
@@ -71,6 +74,16 @@ class Services:
             self.coverage.snapshot = lambda: keeper.snapshot
             self.keeper.start()
         return self.keeper
+
+    @functools.cached_property
+    def station_features(self) -> StationFeatures:
+        """Published stations as features (OGC API), counts remembered per revision."""
+        return StationFeatures(self.registry)
+
+    @functools.cached_property
+    def region_layer(self) -> RegionLayer:
+        """Regions with their stations and coverage as features (OGC API)."""
+        return RegionLayer(self.coverage)
 
     def close(self) -> None:
         if self.keeper is not None:
