@@ -48,6 +48,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "collection": ("所属数据集", "Collection"),
     "map_note": ("地图显示本页要素", "The map shows this page's features"),
     "lang_switch": ("English", "中文"),
+    "parameter": ("参数", "Parameter"),
+    "meaning": ("含义", "Meaning"),
 }
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
 from geodata.errors import RegionNotFound
@@ -110,9 +109,11 @@ def conformance(request: Request) -> Response:
 @router.get("/api", summary="OpenAPI 3.0 定义 / OpenAPI 3.0 definition of these endpoints",
             response_model=dict[str, Any])
 def api_definition(request: Request) -> Response:
-    if _html(request):  # people read the app's interactive docs
-        return RedirectResponse("/docs#/OGC%20API%20-%20Features", status_code=303)
-    return _json(openapi_document(root(request)), OPENAPI_JSON)
+    doc = openapi_document(root(request))
+    if _html(request):
+        return render(request, "api.html", {"heading": doc["info"]["title"], "doc": doc,
+                                            "parameters": doc["components"]["parameters"]})
+    return _json(doc, OPENAPI_JSON)
 
 
 @router.get("/collections", response_model=Collections, summary="数据集 / Collections")
