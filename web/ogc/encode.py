@@ -56,10 +56,8 @@ def station_features(stations: Sequence[Station], crs: Crs) -> list[dict[str, An
 def collection_bytes(head: dict[str, Any], features: list[dict[str, Any]] | list[bytes]) -> bytes:
     """A FeatureCollection: ``head`` (type, counts, links...) then the features, which may
     already be encoded."""
-    if features and isinstance(features[0], bytes):
-        body = b",".join(features)  # type: ignore[arg-type]
-    else:
-        body = orjson.dumps(features)[1:-1]
+    encoded = bool(features) and isinstance(features[0], bytes)
+    body = b",".join(features) if encoded else orjson.dumps(features)[1:-1]  # type: ignore[arg-type]
     return orjson.dumps(head)[:-1] + b',"features":[' + body + b"]}"
 
 

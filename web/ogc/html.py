@@ -72,9 +72,15 @@ def render(request: Request, template: str, context: dict[str, Any], *,
         term = table.get(str(code))
         return (term.en if lang == "en" else term.zh) if term else str(code)
 
+    def pick(text: Any) -> str:
+        """One language of a ``中文 / English`` text."""
+        zh, sep, en = str(text).partition(" / ")
+        return (en if lang == "en" else zh) if sep else str(text)
+
     base = {
         "request": request,
         "t": t,
+        "pick": pick,
         "label": label,
         "lang": lang,
         "html_lang": "en" if lang == "en" else "zh-CN",

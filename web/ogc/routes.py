@@ -101,7 +101,7 @@ def conformance(request: Request) -> Response:
     html = _html(request)
     doc = documents.conformance(self_and_alternate(request, JSON, html=html))
     if html:
-        return render(request, "conformance.html", {"heading": "Conformance",
+        return render(request, "conformance.html", {"heading": "符合的标准 / Conformance",
                                                     "conforms_to": doc["conformsTo"]})
     return _json(doc)
 
@@ -158,7 +158,7 @@ def items(collection_id: str, request: Request, services: ServicesDep) -> Respon
         features, ids, total, more = _station_page(services, query)
     else:
         features, ids, total, more = _region_page(services, query)
-    head = {
+    head: dict[str, Any] = {
         "type": "FeatureCollection",
         "timeStamp": timestamp(),
         "numberMatched": total,
