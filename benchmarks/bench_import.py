@@ -4,7 +4,8 @@
 
 Prints the time ``stations import`` takes end to end (read, validate, convert,
 locate regions, check duplicates, write in one transaction) next to the time
-geopandas alone takes to read the same file, measured in the same run. Target: ≤ 30 s.
+geopandas alone takes to read the same file, measured in the same run. Target: at most
+2.5 times geopandas's read (issue 17).
 """
 
 from __future__ import annotations
@@ -54,9 +55,9 @@ def main() -> None:
 
     print(f"ledger: {n:,} rows, {size_mb:.1f} MB CSV")
     print(f"geopandas read_file alone     : {t_gpd:6.2f} s")
+    ratio = t_import / t_gpd
     print(f"stations import (new, gcj02)  : {t_import:6.2f} s  "
-          f"({t_import / t_gpd:.1f}x geopandas read; target ≤ 30 s: "
-          f"{'met' if t_import <= 30 else 'MISSED'})")
+          f"({ratio:.1f}x geopandas read; target ≤ 2.5x: {'met' if ratio <= 2.5 else 'MISSED'})")
     print(f"stations import (same again)  : {t_reimport:6.2f} s  (all unchanged)")
     print(f"stations export CSV           : {t_export:6.2f} s")
 

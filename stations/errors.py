@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -41,9 +42,11 @@ class RowProblem:
 class LedgerInvalid(StationsError):
     """A ledger file with one or more invalid rows; nothing was written."""
 
-    def __init__(self, problems: list[RowProblem]) -> None:
+    def __init__(self, problems: list[RowProblem], warnings: Sequence[object] = ()) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+        self.warnings = list(warnings)
+        """Warnings found as well (they would not have stopped the import)."""
 
 
 class DatabaseUnavailable(StationsError):

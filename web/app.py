@@ -13,6 +13,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from stations.config import Settings, get_settings
 from stations.render.assets import VENDOR_DIR
 from stations.services import build_services
+from web import schemas
 from web.errors import install_error_handlers
 from web.middleware import NearestFastPath, RefreshAfterWrites, SecurityHeaders
 from web.ogc.routes import router as ogc_router
@@ -25,6 +26,7 @@ from web.routers import nearest as nearest_router
 from web.routers import pages as pages_router
 from web.routers import queues as queues_router
 from web.routers import regions as regions_router
+from web.routers import station_location as station_location_router
 from web.routers import station_status as station_status_router
 from web.routers import stations as stations_router
 
@@ -60,13 +62,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(NearestFastPath)  # ahead of FastAPI: the hot path
     app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every response
 
-    @app.get("/healthz", tags=["health"])
+    @app.get("/healthz", tags=["health"], response_model=schemas.Health)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     app.include_router(stations_router.router)
     app.include_router(nearest_router.router)
     app.include_router(station_status_router.router)
+    app.include_router(station_location_router.router)
     app.include_router(auth_router.router)
     app.include_router(inspections_router.router)
     app.include_router(queues_router.router)

@@ -33,6 +33,7 @@ MAY: dict[str, tuple[str, ...]] = {
     "read_queues": ("inspector", "planner", "admin"),
     "review_inspection": ("admin",),
     "set_station_status": ("admin",),
+    "set_location": ("inspector", "admin"),
     "manage_users": ("admin",),
 }
 MIN_PASSWORD_LENGTH = 8

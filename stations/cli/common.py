@@ -43,6 +43,9 @@ def user_errors(func: F) -> F:
         except LedgerInvalid as exc:
             for problem in exc.problems:
                 err(str(problem))
+            for warning in exc.warnings:  # stations.io.rows.Finding
+                err(f"{exc.problems[0].file}:{getattr(warning, 'row', 0)}: "
+                    f"{getattr(warning, 'field', '')}: 警告 / warning: {getattr(warning, 'reason', warning)}")
             err(f"共 {len(exc.problems)} 个问题，未写入任何数据 / "
                  f"{len(exc.problems)} problem(s); nothing was written")
             raise typer.Exit(1) from None

@@ -13,12 +13,12 @@ from stations.cli.common import DbOption, app, open_services, user_errors
 @app.command("queue")
 @user_errors
 def queue_cmd(
-    which: Annotated[str, typer.Argument(help="overdue（待检查）| failing（不合格）")],
+    which: Annotated[str, typer.Argument(help="overdue（待检查）| failing（不合格）| unlocated（无坐标，待现场定位）")],
     region: Annotated[str | None, typer.Option(help="行政区划代码 / 6-digit adcode")] = None,
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON")] = False,
 ) -> None:
-    """检查工作队列 / Active stations overdue for inspection, or failing."""
+    """检查工作队列 / Active stations overdue for inspection, failing, or without coordinates."""
     from stations.compliance import queue
 
     with open_services(db) as services:
@@ -27,7 +27,8 @@ def queue_cmd(
         typer.echo(json.dumps({"queue": which, "region": region, "stations": stations},
                               ensure_ascii=False))
         return
+    keys = (("id", "name", "county", "address") if which == "unlocated"
+            else ("id", "name", "standing", "last_verified", "county"))
     for st in stations:
-        typer.echo("\t".join(str(st[k] or "-") for k in
-                              ("id", "name", "standing", "last_verified", "county")))
+        typer.echo("\t".join(str(st[k] or "-") for k in keys))
     typer.echo(f"共 {len(stations)} 个站点 / {len(stations)} stations", err=True)

@@ -18,24 +18,33 @@ def import_cmd(
     db: DbOption = None,
     crs: Annotated[str, typer.Option(help="文件坐标系 / coordinate system of the file: wgs84|gcj02|bd09")] = "wgs84",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验不写入 / validate only")] = False,
+    sheet: Annotated[str | None, typer.Option(help="工作表名称 / XLSX sheet to read "
+                                                   "(default: the one that looks like a ledger)")] = None,
+    kind: Annotated[str | None, typer.Option(help="没有类型列时每行的类型 / kind of rows without one: "
+                                                  "outdoor_worker_station|driver_home")] = None,
+    region: Annotated[str | None, typer.Option(help="台账所属区域（行政区划代码或名称），用于读地址 / "
+                                                    "the ledger's region (adcode or name), to read addresses")] = None,
+    report: Annotated[Path | None, typer.Option(help="把所有问题和警告写入 XLSX / write every problem "
+                                                     "and warning to this .xlsx file")] = None,
 ) -> None:
-    """导入台账 / Import a ledger: all rows or none."""
+    """导入台账 / Import a ledger: all rows or none; warnings do not stop it."""
     from stations.io.ledger import import_ledger
 
     with open_services(db) as services:
         registry = services.registry
         with progress_bar() as progress:
-            report = import_ledger(registry, file, crs=crs, dry_run=dry_run, on_progress=progress)
-        for dup in report.duplicates:
+            result = import_ledger(registry, file, crs=crs, dry_run=dry_run, on_progress=progress,
+                                   sheet=sheet, kind=kind, region=region, report_to=report)
+        for dup in result.duplicates:
             err(str(dup))
-        if report.unknown_columns:
-            err("已忽略未知列 / ignored unknown columns: " + ", ".join(report.unknown_columns))
-        if report.dry_run or report.counts is None:
-            typer.echo(f"校验通过，共 {report.rows} 行，未写入 / {report.rows} rows valid; dry run, nothing written")
-            return
-        c = report.counts
-        typer.echo(f"新增 {c.added}，更新 {c.updated}，未变 {c.unchanged} / "
-                   f"added {c.added}, updated {c.updated}, unchanged {c.unchanged}")
+        for warning in result.warnings:
+            err(f"{result.path}:{warning.row}: {warning.field}: 警告 / warning: {warning.reason}")
+        if result.unknown_columns:
+            err("已忽略未知列 / ignored unknown columns: " + ", ".join(result.unknown_columns))
+        if report is not None:
+            err(f"报告已写入 / report written to {report}")
+        for line in result.summary():
+            typer.echo(line)
 
 
 @app.command("export")

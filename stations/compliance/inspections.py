@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from stations.accounts.users import User, require
 from stations.compliance.checklists import Checklist, Checklists
 from stations.compliance.evidence import EvidenceStore, Photo
+from stations.compliance.location import location_reason, may_locate
 from stations.compliance.submission import Submission, check_submission, clean_note
 from stations.core.clock import aware_utc, utcnow
 from stations.core.model import Station
@@ -32,8 +33,9 @@ from stations.store.compliance_tables import (
     ReviewRow,
     UserRow,
 )
-from stations.store.registry import Registry
+from stations.store.registry import Registry, apply_location
 from stations.store.revision import bump_revision
+from stations.store.tables import StationRow
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ def record_inspection(
     checklist = checked.checklist
     if submission.corrects_id is not None:
         _check_correction(registry, checked.station, submission.corrects_id)
+    if submission.set_location:
+        may_locate(user, checked.station)
 
     row = InspectionRow(
         station_id=checked.station.id,
@@ -197,6 +201,11 @@ def record_inspection(
             s.flush()
             _insert_results(s, row.id, checklist, submission)
             _insert_evidence(s, row.id, submission.photos)
+            if submission.set_location:  # in the same transaction: both or neither
+                station_row = s.get(StationRow, row.station_id)
+                assert station_row is not None and row.lon is not None and row.lat is not None
+                apply_location(s, station_row, row.lon, row.lat, actor=user.name,
+                               how=location_reason(f"inspection {row.id}", submission.crs))
             bump_revision(s)
     except IntegrityError as exc:
         evidence.discard(staged)

@@ -71,6 +71,8 @@ def neighbours_frame(registry: Registry, station: Station, checklist: Checklist)
     pandas.DataFrame
         Columns ``id``, ``name``, ``kind``, ``lon``, ``lat``, ``status``.
     """
+    if station.lon is None or station.lat is None:  # unlocated: no neighbourhood yet
+        return pd.DataFrame(columns=["id", "name", "kind", "lon", "lat", "status"])
     rules = [c.min_neighbour_m or 0.0 for c in checklist.criteria]
     rules += [c.urban_max_neighbour_m or 0.0 for c in checklist.criteria]
     radius_m = max(rules, default=0.0) + _NEIGHBOUR_MARGIN_M
@@ -114,6 +116,12 @@ def _judge_for(
 
 
 def _on_map(station: Station, _criterion: Criterion, _frame: pd.DataFrame) -> Judgement:
+    if station.lon is None or station.lat is None:
+        return _judgement(
+            False,
+            "站点没有坐标（只有地址），地图上找不到；请在现场定位",
+            "the station has no coordinates (only an address): locate it on site",
+        )
     try:
         located = bool(in_china(station.lon, station.lat))
     except GeodataError:
@@ -155,6 +163,10 @@ def _services(station: Station, criterion: Criterion, _frame: pd.DataFrame) -> J
 
 def _layout(station: Station, criterion: Criterion, frame: pd.DataFrame) -> Judgement:
     min_m, max_m = criterion.min_neighbour_m, criterion.urban_max_neighbour_m
+    if station.lon is None or station.lat is None:
+        return _judgement(
+            None, "站点没有坐标，无法判断布局", "the station has no coordinates: layout cannot be judged"
+        )
     urban = is_urban(station)
     rule_zh, rule_en = [], []
     if min_m is not None:

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select
 
+from stations.compliance.location import unlocated_stations
 from stations.core.clock import as_china, aware_utc, utcnow
 from stations.core.filters import adcode_prefix
 from stations.errors import InvalidInput
@@ -31,6 +32,7 @@ STANDINGS = ("compliant", "failing", "overdue", "never_inspected")
 QUEUES: dict[str, tuple[str, ...]] = {
     "overdue": ("overdue", "never_inspected"),
     "failing": ("failing",),
+    "unlocated": (),  # stations without coordinates, see stations.compliance.location
 }
 _COLUMNS = ["standing", "last_verified", "last_inspected", "last_result"]
 
@@ -159,7 +161,8 @@ def queue(
     which : str
         ``overdue`` (overdue or never inspected: due for a visit, never-verified first,
         then the longest unverified) or ``failing`` (newest effective inspection failed,
-        oldest failure first).
+        oldest failure first) or ``unlocated`` (no coordinates yet: to be located on
+        site; see :func:`stations.compliance.location.unlocated_stations`).
     region : str, optional
         Only stations under this 6-digit adcode (``100000`` or none: the whole country).
 
@@ -172,6 +175,8 @@ def queue(
         raise InvalidInput(
             "queue", f"未知队列 / unknown queue {which!r}; 可选 / one of {', '.join(QUEUES)}"
         )
+    if which == "unlocated":
+        return unlocated_stations(registry, region=region)
     query = select(
         StationRow.id,
         StationRow.name,

@@ -40,6 +40,8 @@ class Submission:
     checklist_version: int | None = None
     corrects_id: int | None = None
     photos: Sequence[Photo] = ()
+    set_location: bool = False
+    """Put the station where the inspector stands (``lon``/``lat``): for an unlocated one."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,9 @@ def _check_results(checklist: Checklist, sub: Submission) -> None:
 
 
 def _position(station: Station, sub: Submission) -> dict[str, Any]:
+    if sub.set_location and (sub.lon is None or sub.lat is None):
+        raise InvalidInput("set_location", "设置站点位置需要检查员所在的 lon 和 lat / setting the "
+                                           "station's location needs lon and lat (where you stand)")
     if sub.lon is None and sub.lat is None:
         return {"lon": None, "lat": None, "input_crs": None, "distance_m": None, "on_site": None}
     if sub.lon is None or sub.lat is None:
@@ -136,15 +141,19 @@ def _position(station: Station, sub: Submission) -> dict[str, Any]:
     try:
         validate_lonlat(sub.lon, sub.lat)
         lon, lat = to_wgs84(sub.lon, sub.lat, sub.crs)
-        dist = float(distance_m(station.lon, station.lat, lon, lat))
+        dist = None
+        if sub.set_location:  # the station is put here: the visit is on site by definition
+            dist = 0.0
+        elif station.lon is not None and station.lat is not None:
+            dist = float(distance_m(station.lon, station.lat, lon, lat))
     except GeodataError as exc:
         raise InvalidInput(_coordinate_field(exc), str(exc)) from None
     return {
         "lon": float(lon),
         "lat": float(lat),
         "input_crs": sub.crs,
-        "distance_m": round(dist, 1),
-        "on_site": dist <= ON_SITE_MAX_M,
+        "distance_m": None if dist is None else round(dist, 1),
+        "on_site": None if dist is None else dist <= ON_SITE_MAX_M,
     }
 
 

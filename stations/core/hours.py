@@ -2,8 +2,9 @@
 
 The text form is a small, strict subset of OpenStreetMap's ``opening_hours``:
 ``24/7``; ``08:00-20:00`` (every day); ``Mo-Fr 08:00-20:00; Sa,Su 09:00-17:00``;
-overnight ranges such as ``Mo-Su 22:00-06:00`` run into the next day. Chinese
-ledgers often write ``24小时`` or ``全天``, and days as ``周一至周五``; both are read.
+overnight ranges such as ``Mo-Su 22:00-06:00`` run into the next day. What ledgers
+write (``8:00—18:00``, ``全天``, ``周一至周日 8点-18点`` ...) is read into that form by
+:func:`parse_hours`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ _MINUTES_PER_WEEK = 7 * 24 * 60
 
 class HoursError(ValueError):
     """Opening hours that cannot be read."""
+
+
+class HoursUnreadable(HoursError):
+    """Text that is not opening hours at all (prose, days without times): a ledger
+    import keeps the station with unknown hours and warns, rather than refusing it."""
 
 
 @dataclass(frozen=True)
@@ -118,21 +124,14 @@ def _parse_day(token: str) -> int:
 
 
 def _parse_days(text: str) -> frozenset[int]:
-    days: set[int] = set()
-    for part in re.split(r"[,，、]", text):
-        bounds = re.split(r"\s*(?:-|至|到|~)\s*", part.strip())
-        if len(bounds) == 1:
-            days.add(_parse_day(bounds[0]))
-        elif len(bounds) == 2:
-            a, b = _parse_day(bounds[0]), _parse_day(bounds[1])
-            d = a
-            while True:
-                days.add(d)
-                if d == b:
-                    break
-                d = (d + 1) % 7
-        else:
-            raise HoursError(f"无法识别的星期范围 / bad day range: {part!r}")
+    bounds = [b for b in re.split(r"\s*-\s*", text.strip()) if b]
+    if len(bounds) == 1:
+        return frozenset({_parse_day(bounds[0])})
+    a, b = _parse_day(bounds[0]), _parse_day(bounds[-1])
+    days = {a}
+    while a != b:
+        a = (a + 1) % 7
+        days.add(a)
     return frozenset(days)
 
 
@@ -143,14 +142,10 @@ def _parse_time(h: str, m: str, text: str, *, end: bool) -> int:
     return (hour * 60 + minute) % 1440 if not end else hour * 60 + minute
 
 
-_SPAN = r"\d{1,2}:\d{2}\s*[-~–至]\s*\d{1,2}:\d{2}"
-_RULE_RE = re.compile(rf"^(.*?)\s*({_SPAN}(?:\s*[,，、]\s*{_SPAN})*)$")
-
-
 def _parse_span(span: str, text: str) -> Span:
     times = _RANGE_RE.match(span.strip())
     if times is None:
-        raise HoursError(f"无法识别的时间段 / unreadable time range {span!r} in {text!r}")
+        raise HoursUnreadable(f"无法识别的时间段 / unreadable time range {span!r} in {text!r}")
     start = _parse_time(times.group(1), times.group(2), text, end=False)
     end = _parse_time(times.group(3), times.group(4), text, end=True)
     if start == end:
@@ -158,43 +153,134 @@ def _parse_span(span: str, text: str) -> Span:
     return Span(start, end % 1440)
 
 
-def _parse_rule(text: str) -> Rule:
-    text = text.strip()
-    match = _RULE_RE.match(text)
-    if not match:
-        raise HoursError(
-            f"无法识别的开放时间 / unreadable opening hours: {text!r} "
-            "(例如 e.g. '24/7', 'Mo-Fr 08:00-20:00')"
+# How people write hours in ledgers, rewritten to the strict form before reading.
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl) for pattern, repl in (
+        (r"[—–―‒−〜~～至到]+", "-"),
+        (r"(\d{1,2})\s*[点時时]\s*半", r"\1:30"),
+        (r"(\d{1,2})\s*[点時时]\s*(\d{1,2})\s*分?", r"\1:\2"),
+        (r"(\d{1,2})\s*[点時时]", r"\1:00"),
+        (r"(\d{1,2}):(\d{2}):\d{2}", r"\1:\2"),  # 08:00:00 from a spreadsheet time cell
+        (r"(\d{1,2})\.(\d{2})(?=\s*-|\s*$)", r"\1:\2"),  # 8.30-17.30
+        (r"7\s*[×xX*]\s*24\s*(小时|h)?|全天\s*24\s*小时|24\s*小时(营业|开放|服务)?|全天候?|24h|通宵",
+         "00:00-24:00"),
+        (r"每天|每日|天天|全周|全年无休|全年|常年", ""),
+        (r"工作日", "Mo-Fr"),
+        (r"周末|双休日", "Sa-Su"),
+        (r"(周|星期)(一|二|三|四|五|六|日|天|七)\s*-\s*(周|星期)?", r"\1\2-\1"),
+        (r"(开放|营业|服务|办公)(时间)?", ""),
+    )
+)
+_AFTERNOON = re.compile(r"(下午|晚上|傍晚|晚)\s*(\d{1,2}):(\d{2})(?:\s*-\s*(\d{1,2}):(\d{2}))?")
+_MORNING = re.compile(r"(上午|早上|早晨|清晨|早|中午)\s*(?=\d)")
+_REMARK = re.compile(r"[(（\[【]([^)）\]】]*)[)）\]】]")
+_TOKEN = re.compile(
+    rf"(?P<span>{_TIME}\s*-\s*{_TIME})"
+    r"|(?P<days>(?:(?:周|星期)[一二三四五六日天七]|Mo|Tu|We|Th|Fr|Sa|Su)"
+    r"(?:\s*-\s*(?:(?:周|星期)[一二三四五六日天七]|Mo|Tu|We|Th|Fr|Sa|Su))?)"
+    r"|(?P<sep>[\s,，、;；/和及]+)"
+)
+
+
+def _pm(match: re.Match[str]) -> str:
+    """``下午2:00-5:30`` → ``14:00-17:30``; ``晚6点`` → ``18:00``."""
+    hour = int(match.group(2))
+    start = hour + 12 if hour < 12 else hour
+    text = f"{start}:{match.group(3)}"
+    if match.group(4) is not None:
+        end = int(match.group(4))
+        text += f"-{end + 12 if end < 12 and end + 12 > start else end}:{match.group(5)}"
+    return text
+
+
+def split_remark(text: str) -> tuple[str, str | None]:
+    """Hours text without bracketed remarks, and the remarks (``8:00-18:00（节假日休息）``)."""
+    remarks = [m.strip() for m in _REMARK.findall(text) if m.strip()]
+    return _REMARK.sub(" ", text), ("；".join(remarks) or None)
+
+
+def _normalise(text: str) -> str:
+    text = text.translate(_FULLWIDTH)
+    for pattern, repl in _REWRITES:
+        text = pattern.sub(repl, text)
+    text = _AFTERNOON.sub(_pm, text)
+    return _MORNING.sub("", text).strip(" ,;、")
+
+
+def _parse_rules(text: str, original: str) -> tuple[Rule, ...]:
+    """Day groups and time ranges, in the order written: days open a rule, spans fill it."""
+    rules: list[tuple[set[int], list[Span]]] = []
+    days: set[int] = set()
+    spans: list[Span] = []
+    pos = 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            rest = text[pos:].strip()
+            word = re.match(r"[A-Za-z]+", rest)
+            if word and re.search(_TIME, rest):
+                raise HoursError(f"无法识别的星期 / unknown day: {word.group()!r} in {original!r}")
+            raise HoursUnreadable(
+                f"无法识别的开放时间 / unreadable opening hours: {original!r} "
+                "(例如 e.g. '24/7', '8:00-18:00', '周一至周五 8:30-17:30')"
+            )
+        pos = match.end()
+        if match.lastgroup == "days":
+            if spans:  # days after times: a new rule
+                rules.append((days, spans))
+                days, spans = set(), []
+            days |= _parse_days(match.group())
+        elif match.lastgroup == "span":
+            spans.append(_parse_span(match.group(), original))
+    if days and not spans:
+        raise HoursUnreadable(
+            f"无法识别的开放时间：只有日期没有时间 / unreadable opening hours: days without times: "
+            f"{original!r} (例如 e.g. '周一至周日 8:00-18:00')"
         )
-    day_text = match.group(1).strip()
-    spans = tuple(_parse_span(p, text) for p in re.split(r"[,，、]", match.group(2)))
-    days = _parse_days(day_text) if day_text else frozenset(range(7))
-    return Rule(days=days, spans=spans)
+    if spans:
+        rules.append((days, spans))
+    return tuple(Rule(frozenset(d) if d else frozenset(range(7)), tuple(s)) for d, s in rules)
 
 
 @lru_cache(maxsize=4096)
 def parse_hours(text: str | None) -> OpeningHours | None:
     """Parse opening hours; ``None`` or blank means unknown.
 
+    Besides the strict form, reads what ledgers write: ``8:00—18:00``, ``8:30~17:30``,
+    ``8点-18点``, ``下午2点半``, ``全天``, ``24小时``, ``7×24小时``, ``每天``, ``工作日``,
+    ``周一至周日 8:00-18:00``, ``周一至周五8:00-18:00，周六、周日9:00-17:00``, full-width
+    digits. Bracketed remarks are not read (see :func:`split_remark`).
+
     Raises
     ------
+    HoursUnreadable
+        When the text is not hours at all, or names days without times.
     HoursError
-        When the text cannot be read; the message says what was wrong.
+        When it is hours but impossible (``25:00``, start equals end, an unknown day).
     """
     if text is None:
         return None
-    cleaned = text.strip().replace("：", ":").replace("；", ";")
-    if not cleaned:
+    stripped = text.strip()
+    if not stripped:
         return None
-    if cleaned.replace(" ", "") in _ALWAYS:
+    if stripped.replace(" ", "") in _ALWAYS:
         return OpeningHours(rules=(), always=True)
-    rules = tuple(_parse_rule(part) for part in cleaned.split(";") if part.strip())
+    rules = _parse_rules(_normalise(split_remark(stripped)[0]), stripped)
     if not rules:
-        raise HoursError(f"无法识别的开放时间 / unreadable opening hours: {text!r}")
-    if any(len(r.days) == 7 and s.start_min == 0 and s.end_min == 0
-           for r in rules for s in r.spans):
+        raise HoursUnreadable(f"无法识别的开放时间 / unreadable opening hours: {text!r}")
+    if all(len(r.days) == 7 for r in rules) and any(
+            s.start_min == 0 and s.end_min == 0 for r in rules for s in r.spans):
         return OpeningHours(rules=(), always=True)
-    return OpeningHours(rules=rules)
+    return OpeningHours(rules=_merge(rules))
+
+
+def _merge(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """Rules with the same days written apart (周一-周五 8:00-12:00, 周一-周五 14:00-18:00) as one."""
+    merged: dict[frozenset[int], list[Span]] = {}
+    for rule in rules:
+        merged.setdefault(rule.days, []).extend(rule.spans)
+    return tuple(Rule(days, tuple(spans)) for days, spans in merged.items())
 
 
 @lru_cache(maxsize=4096)

@@ -31,13 +31,19 @@ _CAPACITY_RE = re.compile(r"^truck_parking[:：(（](\d+)[)）]?$")
 
 @dataclass(frozen=True)
 class Station:
-    """One station of either kind, located in WGS-84."""
+    """One station of either kind, located in WGS-84.
+
+    ``lon``/``lat`` are both ``None`` for an *unlocated* station: a ledger row with an
+    address but no coordinates, whose region (``adcode`` ...) comes from the address. It
+    is never found by nearest search nor counted as covering anything until someone
+    standing at it sets its location.
+    """
 
     id: str
     name: str
     kind: str
-    lon: float
-    lat: float
+    lon: float | None
+    lat: float | None
     address: str | None = None
     host: str | None = None
     services: tuple[str, ...] = ()
@@ -53,6 +59,11 @@ class Station:
     county: str | None = None
     created_at: datetime | None = field(default=None, compare=False)
     updated_at: datetime | None = field(default=None, compare=False)
+
+    @property
+    def located(self) -> bool:
+        """Whether the station has coordinates."""
+        return self.lon is not None and self.lat is not None
 
     def with_changes(self, **changes: Any) -> Station:
         return replace(self, **changes)

@@ -33,10 +33,11 @@ from stations.coverage.query import (
     subregions,
 )
 from stations.coverage.siting import Suggestion, suggest_sites
+from stations.coverage.unlocated import count_unlocated
 from stations.errors import InvalidInput
 
 _MIN_M_PER_DEGREE = 110_574.0  # shortest degree of latitude (at the equator)
-TABLE_COLUMNS = ("adcode", "name", "level", "stations", "area_km2", "covered_km2",
+TABLE_COLUMNS = ("adcode", "name", "level", "stations", "unlocated", "area_km2", "covered_km2",
                  "coverage_ratio")
 
 
@@ -50,7 +51,8 @@ class CoverageResult:
     region : Region
     subregions : tuple of Region
     table : pandas.DataFrame
-        One row per sub-region: ``adcode``, ``name``, ``level``, ``stations``, ``area_km2``,
+        One row per sub-region: ``adcode``, ``name``, ``level``, ``stations``, ``unlocated``
+        (stations without coordinates, counted by the region their address gives), ``area_km2``,
         ``covered_km2``, ``coverage_ratio`` and, with demand, ``demand_points``,
         ``demand_weight``, ``covered_weight``, ``demand_coverage_ratio``.
     stations : pandas.DataFrame
@@ -77,6 +79,8 @@ class CoverageResult:
     suggestions: list[Suggestion] | None = None
     revision: int | None = None
     notes: list[str] = field(default_factory=list)
+    unlocated_elsewhere: int = 0
+    """Unlocated stations of the region whose address names no single sub-region."""
 
     def totals(self) -> dict[str, Any]:
         """The region's own row: the sums over its sub-regions."""
@@ -87,6 +91,7 @@ class CoverageResult:
             "name": self.region.name,
             "level": self.region.level,
             "stations": int(self.table["stations"].sum()),
+            "unlocated": int(self.table["unlocated"].sum()) + self.unlocated_elsewhere,
             "area_km2": area,
             "covered_km2": covered,
             "coverage_ratio": covered / area if area > 0 else 0.0,
@@ -207,6 +212,8 @@ def _analyse(
                                       for a in chosen["adcode"]])
     in_region = chosen[chosen["subregion"] >= 0]
     table = _table(subs, cover, np.bincount(in_region["subregion"], minlength=len(subs)))
+    unlocated, unlocated_elsewhere = count_unlocated(frame, query, top, subs)
+    table.insert(table.columns.get_loc("stations") + 1, "unlocated", unlocated)
     demand_cover = None
     notes: list[str] = []
     if demand is not None:
@@ -240,6 +247,7 @@ def _analyse(
         query=query, region=top, subregions=subs, table=table,
         stations=in_region.reset_index(drop=True), cover=cover, demand=demand_cover,
         gaps=found_gaps, gap_basis=basis, suggestions=suggestions, revision=revision, notes=notes,
+        unlocated_elsewhere=unlocated_elsewhere,
     )
 
 

@@ -8,13 +8,14 @@ from stations.coverage.analysis import CoverageResult
 def format_report(result: CoverageResult) -> str:
     """A table of the sub-regions, then the region's total, gaps and suggested sites."""
     demand = result.demand is not None
-    head = ["代码", "名称", "站点", "面积km²", "覆盖km²", "覆盖率"]
+    head = ["代码", "名称", "站点", "无坐标", "面积km²", "覆盖km²", "覆盖率"]
     if demand:
         head.append("需求覆盖率")
     lines = ["\t".join(head)]
     rows = result.table.to_dict("records") + [result.totals()]
     for row in rows:
-        cells = [row["adcode"], row["name"], f"{row['stations']:,}", f"{row['area_km2']:,.2f}",
+        cells = [row["adcode"], row["name"], f"{row['stations']:,}", f"{row.get('unlocated', 0):,}",
+                 f"{row['area_km2']:,.2f}",
                  f"{row['covered_km2']:,.2f}", f"{row['coverage_ratio']:.2%}"]
         if demand:
             cells.append(f"{row['demand_coverage_ratio']:.2%}")

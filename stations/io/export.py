@@ -1,7 +1,8 @@
 """Exporting the registry: GeoJSON, GeoPackage, CSV and XLSX.
 
 Every export uses the import columns (plus the derived region columns), so it
-imports back unchanged.
+imports back unchanged; unlocated stations have empty ``lon``/``lat`` (a ``null``
+geometry), and their ``adcode`` gives them back their region.
 """
 
 from __future__ import annotations
@@ -44,11 +45,12 @@ def station_record(st: Station) -> dict[str, Any]:
 
 
 def station_feature(st: Station) -> dict[str, Any]:
-    """A GeoJSON Feature; properties carry the export column names."""
+    """A GeoJSON Feature; properties carry the export column names. An unlocated
+    station's geometry is ``null`` (and its ``lon``/``lat`` empty)."""
     return {
         "type": "Feature",
         "id": st.id,
-        "geometry": {"type": "Point", "coordinates": [st.lon, st.lat]},
+        "geometry": {"type": "Point", "coordinates": [st.lon, st.lat]} if st.located else None,
         "properties": station_record(st),
     }
 
@@ -116,7 +118,8 @@ def _write_gpkg(stations: list[Station], path: Path) -> None:
     frame = gpd.GeoDataFrame(
         records,
         columns=list(EXPORT_COLUMNS),
-        geometry=shapely.points([r["lon"] for r in records], [r["lat"] for r in records]),
+        geometry=[shapely.Point(r["lon"], r["lat"]) if r["lon"] is not None else None
+                  for r in records],
         crs="EPSG:4326",
     )
     pyogrio.write_dataframe(frame, path, layer="stations", driver="GPKG")

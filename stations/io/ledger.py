@@ -1,67 +1,45 @@
 """Importing a ledger (台账): validate every row, then write all or nothing.
 
 Coordinates are converted from the file's ``crs`` to WGS-84 on the way in.
-GCJ-02 or BD-09 coordinates given as WGS-84 cannot be detected (the offset is
-a few hundred metres, well inside any plausible location), which is why the
-``--crs`` option matters: the ledger's source map decides it.
+GCJ-02 or BD-09 coordinates given as WGS-84 cannot be detected from the numbers (the
+offset is a few hundred metres, well inside any plausible location), which is why the
+``--crs`` option matters; an address that names another county than the point's is
+reported as a warning, the one visible sign of it.
+
+Rows with a name and an address but no coordinates become *unlocated* stations, their
+region read from the address in the ledger's context (:mod:`stations.io.places`); a
+re-import without coordinates keeps a location set on site since.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from geodata.addresses import Place
 from geodata.china import explain_not_in_china, in_china
 from geodata.crs import parse_crs, to_wgs84
+from geodata.errors import GeodataError
 from geodata.geodesy import distance_m
-from geodata.regions import locate
-from stations.core.hours import HoursError, canonical_hours
-from stations.core.model import Station, split_capacity
-from stations.core.vocab import KIND_ALIASES, KINDS, SERVICE_ALIASES, SERVICES, STATUS_ALIASES, STATUSES
+from geodata.regions import locate, region
+from stations.core.model import REGION_FIELDS, Station
+from stations.core.vocab import KIND_ALIASES, KINDS
 from stations.errors import InvalidInput, LedgerInvalid, RowProblem
+from stations.io.places import PlaceError, mismatch, row_scope, unlocated_place
+from stations.io.report import Duplicate, ImportReport, write_report
+from stations.io.rows import Finding, parse_row
 from stations.io.tabular import Row, Table, read_table
 from stations.store.engine import gc_paused
-from stations.store.registry import Registry, SaveCounts
+from stations.store.registry import Registry
+
+__all__ = ["Duplicate", "ImportReport", "import_ledger", "validate_table", "find_duplicates"]
 
 Progress = Callable[[str, int, int], None]
 DUPLICATE_RADIUS_M = 50.0
-_SERVICE_SPLIT = re.compile(r"[;；,，、|]")
-_PHONE_RE = re.compile(r"^[0-9０-９+\-()（） *＊转#,，;；/、]{3,64}$")
-_MAX_TEXT = {"name": 200, "address": 500, "host": 200, "status_reason": 1000, "id": 64}
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    """Two stations with the same name within 50 m of each other."""
-
-    name: str
-    first: str
-    second: str
-    distance_m: float
-
-    def __str__(self) -> str:
-        return (
-            f"可能重复 / likely duplicate: {self.name!r} {self.first} ↔ {self.second} "
-            f"相距 / {self.distance_m:.0f} m"
-        )
-
-
-@dataclass
-class ImportReport:
-    path: str
-    rows: int
-    counts: SaveCounts | None
-    duplicates: list[Duplicate] = field(default_factory=list)
-    unknown_columns: tuple[str, ...] = ()
-    dry_run: bool = False
 
 
 def import_ledger(
@@ -72,8 +50,25 @@ def import_ledger(
     dry_run: bool = False,
     actor: str = "import",
     on_progress: Progress | None = None,
+    sheet: str | None = None,
+    kind: str | None = None,
+    region: str | None = None,
+    report_to: str | Path | None = None,
 ) -> ImportReport:
     """Validate a ledger file and, unless ``dry_run``, store it in one transaction.
+
+    Parameters
+    ----------
+    sheet : str, optional
+        The XLSX sheet to read (default: the one that looks most like a station ledger).
+    kind : str, optional
+        The kind of every row that has none (a ledger of one kind often has no kind column).
+    region : str, optional
+        Adcode (or name) of the region the ledger covers: the context its addresses are
+        read in.
+    report_to : path, optional
+        Also write every problem and warning, with its row and original cell, to this XLSX
+        file (even when the import fails).
 
     Raises
     ------
@@ -84,10 +79,22 @@ def import_ledger(
         crs = parse_crs(crs)
     except ValueError as exc:
         raise InvalidInput("crs", str(exc)) from exc
+    default_kind = _default_kind(kind)
+    scope = _region(region)
     with gc_paused():
-        table = read_table(path)
-        stations = validate_table(table, crs=crs, on_progress=on_progress)
+        table = read_table(path, sheet=sheet, kind_given=default_kind is not None)
+        try:
+            stations, warnings = validate_table(table, crs=crs, on_progress=on_progress,
+                                                kind=default_kind, region=scope)
+        except LedgerInvalid as exc:
+            if report_to is not None:
+                write_report(report_to, table.path, problems=exc.problems,
+                             warnings=exc.warnings, cells=_cells(table))  # type: ignore[arg-type]
+            raise
+        stations = _keep_stored_locations(registry, stations)
         duplicates = find_duplicates(stations, table, registry)
+        if report_to is not None:
+            write_report(report_to, table.path, warnings=warnings, duplicates=duplicates)
         counts = None
         if not dry_run:
             if on_progress:
@@ -95,19 +102,51 @@ def import_ledger(
             counts = registry.save_many(stations, actor=actor)
             if on_progress:
                 on_progress("保存 / saving", len(stations), len(stations))
-    return ImportReport(str(path), len(stations), counts, duplicates, table.unknown_columns, dry_run)
+    return ImportReport(str(path), len(stations), counts, duplicates, table.unknown_columns, dry_run,
+                        unlocated=sum(not st.located for st in stations), warnings=warnings,
+                        notes=table.notes)
 
 
-def validate_table(table: Table, *, crs: str = "wgs84", on_progress: Progress | None = None) -> list[Station]:
-    """Turn rows into stations, or raise LedgerInvalid listing every problem."""
+def _default_kind(kind: str | None) -> str | None:
+    if kind is None:
+        return None
+    code = kind if kind in KINDS else KIND_ALIASES.get(kind)
+    if code is None:
+        raise InvalidInput("kind", f"未知类型 / unknown kind {kind!r}; 可选 / one of {', '.join(KINDS)}")
+    return code
+
+
+def _region(key: str | None) -> str | None:
+    if key is None:
+        return None
+    try:
+        return region(key).adcode
+    except GeodataError as exc:
+        raise InvalidInput("region", str(exc)) from None
+
+
+def _cells(table: Table) -> dict[tuple[int, str], str | None]:
+    return {(row.number, name): value for row in table.rows for name, value in row.values.items()}
+
+
+def validate_table(
+    table: Table, *, crs: str = "wgs84", on_progress: Progress | None = None,
+    kind: str | None = None, region: str | None = None,
+) -> tuple[list[Station], list[Finding]]:
+    """Turn rows into stations, or raise LedgerInvalid listing every problem.
+
+    Returns the stations and the warnings (which do not stop an import).
+    """
     problems: list[RowProblem] = []
+    warnings: list[Finding] = []
     parsed: list[tuple[Row, dict[str, object]]] = []
     seen_ids: dict[str, int] = {}
     total = len(table.rows)
     if total == 0:
         raise LedgerInvalid([RowProblem(table.path, 1, "file", "没有数据行 / no data rows")])
     for i, row in enumerate(table.rows):
-        fields, row_problems = _parse_row(row)
+        fields, row_problems, row_warnings = parse_row(row, kind)
+        warnings += row_warnings
         for fname, reason in row_problems:
             problems.append(RowProblem(table.path, row.number, fname, reason))
         sid = fields.get("id")
@@ -123,24 +162,26 @@ def validate_table(table: Table, *, crs: str = "wgs84", on_progress: Progress | 
         if on_progress and (i % 5000 == 0 or i == total - 1):
             on_progress("校验 / validating", i + 1, total)
     lon, lat = _locations(table, parsed, crs, problems)
+    places = _places(table, parsed, lon, region, problems)
     if problems:
-        raise LedgerInvalid(sorted(problems, key=lambda p: p.row))
-    regions = locate(lon, lat)
-    adcodes = regions["adcode"].to_numpy(dtype=object)
-    provinces = regions["province"].to_numpy(dtype=object)
-    cities = regions["city"].to_numpy(dtype=object)
-    counties = regions["county"].to_numpy(dtype=object)
+        raise LedgerInvalid(sorted(problems, key=lambda p: p.row), warnings)
+    located = np.isfinite(lon)
+    regions = locate(lon[located], lat[located]) if located.any() else None
+    columns = {name: np.full(len(parsed), None, dtype=object) for name in REGION_FIELDS}
+    if regions is not None:
+        for name in REGION_FIELDS:
+            columns[name][located] = regions[name].to_numpy(dtype=object)
+    for j, found in places.items():
+        columns["adcode"][j], columns["province"][j] = found.adcode, found.province
+        columns["city"][j], columns["county"][j] = found.city, found.county
+    warnings += _mismatches(table, parsed, located, columns, region)
     stations = []
     for j, (_row, f) in enumerate(parsed):
-        adcode = adcodes[j]
-        has_region = isinstance(adcode, str) and bool(adcode)
-        sid = f.get("id") or _generated_id(str(f["kind"]), str(f["name"]), lon[j], lat[j])
+        has = located[j]
+        x, y = (float(lon[j]), float(lat[j])) if has else (None, None)
+        sid = f.get("id") or _generated_id(str(f["kind"]), str(f["name"]), x, y, f.get("address"))
         stations.append(Station(
-            id=str(sid),
-            name=str(f["name"]),
-            kind=str(f["kind"]),
-            lon=float(lon[j]),
-            lat=float(lat[j]),
+            id=str(sid), name=str(f["name"]), kind=str(f["kind"]), lon=x, lat=y,
             address=f.get("address"),  # type: ignore[arg-type]
             host=f.get("host"),  # type: ignore[arg-type]
             services=f.get("services", ()),  # type: ignore[arg-type]
@@ -150,125 +191,72 @@ def validate_table(table: Table, *, crs: str = "wgs84", on_progress: Progress | 
             status=str(f.get("status") or "active"),
             status_date=f.get("status_date"),  # type: ignore[arg-type]
             status_reason=f.get("status_reason"),  # type: ignore[arg-type]
-            adcode=adcode if has_region else None,
-            province=provinces[j] if has_region else None,
-            city=cities[j] if has_region else None,
-            county=counties[j] if has_region else None,
+            **{name: columns[name][j] for name in REGION_FIELDS},
         ))
-    return stations
+    return stations, sorted(warnings, key=lambda w: w.row)
 
 
-def _generated_id(kind: str, name: str, lon: float, lat: float) -> str:
-    """A stable id for rows without one, so re-importing the same ledger updates."""
-    key = f"{kind}|{name}|{lon:.4f}|{lat:.4f}".encode()
+def _generated_id(kind: str, name: str, lon: float | None, lat: float | None, address: object) -> str:
+    """A stable id for rows without one, so re-importing the same ledger updates (an
+    unlocated row's id comes from its address, so it survives being located on site)."""
+    place = f"{lon:.4f}|{lat:.4f}" if lon is not None and lat is not None else f"addr|{address}"
+    key = f"{kind}|{name}|{place}".encode()
     return "auto-" + hashlib.sha1(key).hexdigest()[:12]
 
 
-def _parse_row(row: Row) -> tuple[dict[str, object], list[tuple[str, str]]]:
+def _scope(row: Row, region: str | None) -> tuple[str | None, Place | None]:
     v = row.values
-    out: dict[str, object] = {}
-    problems: list[tuple[str, str]] = []
+    return row_scope(region, v.get("province"), v.get("city"), v.get("adcode"),
+                     v.get("county") or row.context)
 
-    for name in ("id", "name", "address", "host", "status_reason"):
-        text = v.get(name)
-        if text is not None and len(text) > _MAX_TEXT[name]:
-            problems.append((name, f"过长 / too long (> {_MAX_TEXT[name]} 字符 / characters)"))
-        elif text is not None:
-            out[name] = text
-    if not v.get("name"):
-        problems.append(("name", "缺少名称 / name is missing"))
 
-    kind = v.get("kind")
-    if not kind:
-        problems.append(("kind", "缺少类型 / kind is missing"))
-    else:
-        code = kind if kind in KINDS else KIND_ALIASES.get(kind)
-        if code is None:
-            problems.append(("kind", f"未知类型 / unknown kind {kind!r}; 可选 / one of {', '.join(KINDS)}"))
-        out["kind"] = code
-
-    status = v.get("status")
-    if status:
-        code = status if status in STATUSES else STATUS_ALIASES.get(status)
-        if code is None:
-            problems.append(("status", f"未知状态 / unknown status {status!r}; 可选 / one of {', '.join(STATUSES)}"))
-        out["status"] = code
-
-    services, capacity, service_problems = _parse_services(v.get("services"))
-    problems += [("services", p) for p in service_problems]
-    out["services"] = services
-    cap_text = v.get("truck_parking_capacity")
-    if cap_text:
+def _places(table: Table, parsed: list[tuple[Row, dict[str, object]]], lon: np.ndarray,
+            region: str | None, problems: list[RowProblem]) -> dict[int, Place]:
+    """The region of every row without coordinates, from its address."""
+    found: dict[int, Place] = {}
+    for j in np.flatnonzero(~np.isfinite(lon)):
+        row, fields = parsed[j]
+        if "lon" in row.values and (row.values.get("lon") or row.values.get("lat")):
+            continue  # bad coordinates: already a problem
+        if row.values.get("coordinates"):
+            continue
+        scope, county = _scope(row, region)
         try:
-            capacity = int(float(cap_text))
-            if capacity < 0:
-                raise ValueError
-        except ValueError:
-            problems.append(("truck_parking_capacity", f"不是非负整数 / not a whole number ≥ 0: {cap_text!r}"))
-    if capacity is not None:
-        out["truck_parking_capacity"] = capacity
-        if "truck_parking" not in services:
-            out["services"] = tuple(sorted((*services, "truck_parking"), key=list(SERVICES).index))
+            found[int(j)] = unlocated_place(row.values.get("address"), scope, county)
+        except PlaceError as exc:
+            problems.append(RowProblem(table.path, row.number, "address", str(exc)))
+    return found
 
-    try:
-        hours = canonical_hours(v.get("opening_hours"))
-        if hours is not None:
-            out["opening_hours"] = hours
-    except HoursError as exc:
-        problems.append(("opening_hours", str(exc)))
 
-    phone = v.get("phone")
-    if phone:
-        if not _PHONE_RE.match(phone) or not re.search(r"[0-9０-９]", phone):
-            problems.append(("phone", f"电话号码无效 / not a phone number: {phone!r}"))
-        else:
-            out["phone"] = phone
-
-    status_date = v.get("status_date")
-    if status_date:
-        try:
-            out["status_date"] = date.fromisoformat(status_date[:10])
-        except ValueError:
-            problems.append(("status_date", f"日期无效 / not a date (YYYY-MM-DD): {status_date!r}"))
-
-    for axis, lo, hi, label in (("lon", -180, 180, "经度 / longitude"), ("lat", -90, 90, "纬度 / latitude")):
-        text = v.get(axis)
-        if text is None:
-            problems.append((axis, f"缺少{label.split(' / ')[0]} / {label.split(' / ')[1]} is missing"))
+def _mismatches(table: Table, parsed: list[tuple[Row, dict[str, object]]], located: np.ndarray,
+                columns: dict[str, np.ndarray], region: str | None) -> list[Finding]:
+    out = []
+    for j in np.flatnonzero(located):
+        row = parsed[j][0]
+        address = row.values.get("address")
+        if not address:
             continue
-        try:
-            value = float(text)
-        except ValueError:
-            problems.append((axis, f"不是数字 / not a number: {text!r}"))
+        adcode = columns["adcode"][j]
+        if not isinstance(adcode, str):
             continue
-        if not np.isfinite(value) or not lo <= value <= hi:
-            problems.append((axis, f"{label}超出范围 / out of range [{lo}, {hi}]: {text}"))
-            continue
-        out[axis] = value
-    return out, problems
+        scope, _county = _scope(row, region)
+        reason = mismatch(address, scope, None, (adcode, columns["county"][j], columns["city"][j]))
+        if reason:
+            out.append(Finding(row.number, "address", "address", reason, address))
+    return out
 
 
-@lru_cache(maxsize=65536)
-def _parse_services(text: str | None) -> tuple[tuple[str, ...], int | None, tuple[str, ...]]:
-    if not text:
-        return (), None, ()
-    codes: set[str] = set()
-    capacity = None
-    problems = []
-    for token in _SERVICE_SPLIT.split(text):
-        token = token.strip()
-        if not token:
-            continue
-        base, cap = split_capacity(token)
-        code = base if base in SERVICES else SERVICE_ALIASES.get(base)
-        if code is None:
-            problems.append(f"未知服务代码 / unknown service code {token!r}")
-            continue
-        codes.add(code)
-        if cap is not None:
-            capacity = cap
-    order = list(SERVICES)
-    return tuple(sorted(codes, key=order.index)), capacity, tuple(problems)
+def _keep_stored_locations(registry: Registry, stations: list[Station]) -> list[Station]:
+    """A row without coordinates never erases a location set since (on site)."""
+    unlocated = [st.id for st in stations if not st.located]
+    if not unlocated:
+        return stations
+    stored = {k: v for k, v in registry.get_many(unlocated).items() if v.located}
+    if not stored:
+        return stations
+    return [st.with_changes(lon=stored[st.id].lon, lat=stored[st.id].lat,
+                            **{n: getattr(stored[st.id], n) for n in REGION_FIELDS})
+            if st.id in stored else st for st in stations]
 
 
 def _locations(
@@ -290,6 +278,7 @@ def _locations(
     good = ok & inside
     if good.any() and crs != "wgs84":
         wlon[good], wlat[good] = to_wgs84(lon[good], lat[good], crs)
+    wlon[~good], wlat[~good] = np.nan, np.nan
     return np.round(wlon, 7), np.round(wlat, 7)
 
 
@@ -300,9 +289,10 @@ def find_duplicates(stations: list[Station], table: Table, registry: Registry | 
         {"id": [s.id for s in stations], "name": [s.name for s in stations],
          "lon": [s.lon for s in stations], "lat": [s.lat for s in stations]}
     )
+    frame = frame[frame["lon"].notna()]
     if registry is not None:
         stored = registry.locations()
-        stored = stored[~stored["id"].isin(frame["id"])]
+        stored = stored[~stored["id"].isin(frame["id"]) & stored["lon"].notna()]
         frame = pd.concat([frame, stored], ignore_index=True)
     key = frame["name"].str.replace(r"\s+", "", regex=True)
     frame = frame[key.duplicated(keep=False)]

@@ -1,75 +1,32 @@
 """Reading ledger files into rows: CSV (UTF-8, UTF-8 BOM, GBK), XLSX, GeoJSON, GPKG.
 
 A row is a dict of canonical column names to text (or None), with the row number a
-person sees in the file (header is row 1 in CSV/XLSX; features count from 1).
+person sees in the file (the spreadsheet's own row number in CSV/XLSX, title rows
+included; features count from 1). Reading files within limits is
+:mod:`stations.io.sources`; finding the table in a sheet, :mod:`stations.io.table`;
+header names, :mod:`stations.io.headers`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from stations.errors import LedgerInvalid, RowProblem
-
-COLUMNS = (
-    "id",
-    "name",
-    "kind",
-    "lon",
-    "lat",
-    "address",
-    "services",
-    "opening_hours",
-    "phone",
-    "status",
-    "host",
+from stations.io.headers import (  # noqa: F401 - the public names of the tabular columns
+    COLUMNS,
+    DERIVED_COLUMNS,
+    EXPORT_COLUMNS,
+    EXTRA_COLUMNS,
+    HEADER_ALIASES,
+    canonical_header,
 )
-EXTRA_COLUMNS = ("status_date", "status_reason", "truck_parking_capacity")
-DERIVED_COLUMNS = ("adcode", "province", "city", "county")
-EXPORT_COLUMNS = COLUMNS + ("status_date", "status_reason") + DERIVED_COLUMNS
+from stations.io.sources import file_sheets
+from stations.io.table import Header, Row, choose_sheet, header_note, table_rows
 
-HEADER_ALIASES: dict[str, str] = {
-    "编号": "id",
-    "站点编号": "id",
-    "名称": "name",
-    "站点名称": "name",
-    "类型": "kind",
-    "站点类型": "kind",
-    "经度": "lon",
-    "lng": "lon",
-    "longitude": "lon",
-    "纬度": "lat",
-    "latitude": "lat",
-    "地址": "address",
-    "服务": "services",
-    "服务项目": "services",
-    "开放时间": "opening_hours",
-    "电话": "phone",
-    "联系电话": "phone",
-    "状态": "status",
-    "依托单位": "host",
-    "状态日期": "status_date",
-    "状态原因": "status_reason",
-    "货车车位": "truck_parking_capacity",
-    "行政区划代码": "adcode",
-    "省": "province",
-    "市": "city",
-    "县": "county",
-    "区县": "county",
-}
-_KNOWN = set(COLUMNS) | set(EXTRA_COLUMNS) | set(DERIVED_COLUMNS)
 FORMATS = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
-
-
-@dataclass(frozen=True)
-class Row:
-    number: int
-    values: dict[str, str | None]
 
 
 @dataclass(frozen=True)
@@ -78,23 +35,22 @@ class Table:
     rows: list[Row]
     unknown_columns: tuple[str, ...]
     has_geometry: bool = False
+    notes: tuple[str, ...] = ()
+    """How the table was found (sheet, header row), for the import summary."""
 
 
-def canonical_header(name: str) -> str | None:
-    key = str(name).strip().lstrip("\ufeff")
-    if key.lower() in _KNOWN:
-        return key.lower()
-    return HEADER_ALIASES.get(key, HEADER_ALIASES.get(key.lower()))
-
-
-def read_table(path: str | Path) -> Table:
+def read_table(path: str | Path, *, sheet: str | None = None, kind_given: bool = False) -> Table:
     """Read a ledger file into rows of canonical columns.
+
+    CSV and XLSX tables are found below title rows, with serial-number columns, section
+    and note rows left out (see :mod:`stations.io.table`); of an XLSX file's sheets, the
+    one named ``sheet``, or else the one that looks most like a station ledger.
 
     Raises
     ------
     LedgerInvalid
-        When the file cannot be read at all (missing, wrong format, bad encoding,
-        missing required columns); the problem names the file.
+        When the file cannot be read at all (missing, wrong format, bad encoding, too
+        large, no header, missing required columns); the problem names the file.
     """
     path = Path(path)
     label = str(path)
@@ -105,19 +61,25 @@ def read_table(path: str | Path) -> Table:
     if not path.is_file():
         _fail(label, 0, "file", "文件不存在 / file not found")
     try:
-        if suffix == ".csv":
-            header, body = _read_csv(path, label)
-        elif suffix == ".xlsx":
-            header, body = _read_xlsx(path, label)
-        elif suffix == ".gpkg":
+        if suffix in (".csv", ".xlsx"):
+            return _read_grid(path, label, sheet, kind_given)
+        if suffix == ".gpkg":
             return _read_gpkg(path, label)
-        else:
-            return _read_geojson(path, label)
+        return _read_geojson(path, label)
     except LedgerInvalid:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is the file's problem
-        _fail(label, 0, "file", f"无法读取文件 / cannot read file: {exc}")
-    return _table(label, header, body, first_row=2)
+        _fail(label, 0, "file", f"无法读取文件 / cannot read file: {_reason(exc)}")
+    raise AssertionError  # unreachable
+
+
+def _reason(exc: BaseException) -> str:
+    cause: BaseException | None = exc
+    while cause is not None:  # openpyxl wraps the parser's error in its own
+        if type(cause).__module__.startswith("defusedxml"):
+            return f"XML 含有被禁止的实体（可能是 XML 炸弹）/ forbidden XML entities (an XML bomb?): {cause}"
+        cause = cause.__cause__ or cause.__context__
+    return (str(exc) or type(exc).__name__).splitlines()[0]
 
 
 def _fail(label: str, row: int, field: str, reason: str) -> None:
@@ -134,63 +96,33 @@ def _decode(data: bytes, label: str) -> str:
     raise AssertionError  # unreachable
 
 
-def _read_csv(path: Path, label: str) -> tuple[list[str], Iterator[list[str]]]:
-    text = _decode(path.read_bytes(), label)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if not header:
+def _read_grid(path: Path, label: str, sheet: str | None, kind_given: bool) -> Table:
+    sheets = file_sheets(path, label)
+    if not sheets:
+        _fail(label, 1, "file", "工作簿没有工作表 / the workbook has no sheets")
+    if path.suffix.lower() == ".csv" and not any(True for _ in sheets[0].rows()):
         _fail(label, 1, "file", "文件为空 / the file is empty")
-    return header or [], reader
+    chosen, header, others = choose_sheet(sheets, label, sheet)
+    _check_columns(label, header, kind_given)
+    rows = list(table_rows(chosen, header, label))
+    return Table(label, rows, header.unknown, notes=tuple(header_note(header, others)))
 
 
-def _read_xlsx(path: Path, label: str) -> tuple[list[str], Iterator[list[str]]]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header:
-        _fail(label, 1, "file", "工作表为空 / the sheet is empty")
-    return [("" if h is None else str(h)) for h in header or ()], (
-        [_cell(v) for v in r] for r in rows
-    )
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return str(value)
-
-
-def _table(label: str, header: list[str], body: Any, *, first_row: int) -> Table:
-    mapped = [canonical_header(h) for h in header]
-    unknown = tuple(h for h, m in zip(header, mapped, strict=True) if m is None and str(h).strip())
-    seen: dict[str, int] = {}
-    for i, m in enumerate(mapped):
-        if m is None:
-            continue
-        if m in seen:
-            _fail(label, 1, header[i], f"列重复 / column repeats {header[seen[m]]!r}")
-        seen[m] = i
-    missing = [c for c in ("name", "kind", "lon", "lat") if c not in seen]
+def _check_columns(label: str, header: Header, kind_given: bool) -> None:
+    columns = header.columns
+    found = ", ".join(h for h in header.labels if h)
+    where = f"{header.row}"
+    missing = []
+    if "kind" not in columns and not kind_given:
+        missing.append("kind")
+    if ("lon" in columns) != ("lat" in columns):
+        missing.append("lat" if "lon" in columns else "lon")
+    elif not {"lon", "coordinates", "address"} & set(columns):
+        missing.append("lon,lat")
     if missing:
-        found = ", ".join(str(h) for h in header if str(h).strip())
-        _fail(label, 1, ",".join(missing),
-              f"缺少必需的列 / required column missing (文件中的列 / columns found: {found})")
-    rows: list[Row] = []
-    width = len(mapped)
-    for offset, raw in enumerate(body):
-        if not any(str(v).strip() for v in raw):
-            continue  # blank lines are not stations
-        cells = list(raw) + [""] * (width - len(raw))
-        values = {m: (str(cells[i]).strip() or None) for m, i in seen.items()}
-        rows.append(Row(first_row + offset, values))
-    return Table(label, rows, unknown)
+        hint = "；或用 --kind 给出类型 / or give --kind" if missing == ["kind"] else ""
+        _fail(label, int(where), ",".join(missing),
+              f"缺少必需的列 / required column missing (文件中的列 / columns found: {found}){hint}")
 
 
 def _read_geojson(path: Path, label: str) -> Table:
@@ -253,7 +185,7 @@ def _read_gpkg(path: Path, label: str) -> Table:
             if canon is not None:
                 values[canon] = _prop_text(None if _isna(record[col]) else record[col])
         geom = record.get("geometry")
-        if geom is not None and geom.geom_type == "Point":
+        if getattr(geom, "geom_type", None) == "Point":  # an unlocated station has none
             values["lon"], values["lat"] = repr(float(geom.x)), repr(float(geom.y))
         rows.append(Row(number, values))
     return Table(label, rows, unknown, has_geometry=True)

@@ -55,7 +55,9 @@ def nearest_in_database(
     qlon, qlat = check_point(lon, lat, crs)
     limit_m = check_max_distance(max_distance_m)
     check_filters(kind=kind, services=services, status=status)
-    query = select(StationRow.id, StationRow.name, StationRow.lon, StationRow.lat)
+    # unlocated stations (no coordinates) are never found
+    query = select(StationRow.id, StationRow.name, StationRow.lon, StationRow.lat).where(
+        StationRow.lon.is_not(None), StationRow.lat.is_not(None))
     if kind:
         query = query.where(StationRow.kind == kind)
     if status:

@@ -12,6 +12,10 @@ import pandas as pd
 from sqlalchemy import Engine, Table, func, select, update
 from sqlalchemy.orm import Session
 
+from geodata.china import explain_not_in_china, in_china
+from geodata.errors import GeodataError
+from geodata.lonlat import validate_lonlat
+from geodata.regions import locate_one
 from stations.core.clock import utcnow
 from stations.core.filters import adcode_prefix, check_filters
 from stations.core.model import EDITABLE_FIELDS, REGION_FIELDS, Station
@@ -199,6 +203,26 @@ class Registry:
                 bump_revision(s)
         return SaveCounts(len(inserts), len(updates), len(stations) - len(inserts) - len(updates))
 
+    def set_location(
+        self, station_id: str, lon: float, lat: float, *, actor: str, how: str
+    ) -> Station:
+        """Put a station at a WGS-84 point (an unlocated one, or one found misplaced),
+        with its region from the point; kept in the history with who and how.
+
+        Raises
+        ------
+        stations.errors.NotFound
+        stations.errors.InvalidInput
+            For a point that is not in China.
+        """
+        with self.session() as s:
+            row = s.get(StationRow, station_id, with_for_update=True)
+            if row is None:
+                raise NotFound(f"站点不存在 / no station with id {station_id!r}")
+            apply_location(s, row, lon, lat, actor=actor, how=how)
+            s.flush()
+            return _to_station(row)
+
     def set_status(
         self,
         station_id: str,
@@ -232,6 +256,41 @@ class Registry:
             bump_revision(s)
             s.flush()
             return _to_station(row)
+
+
+def apply_location(
+    session: Session, row: StationRow, lon: float, lat: float, *, actor: str, how: str
+) -> dict[str, list[Any]]:
+    """Move ``row`` to a WGS-84 point inside ``session``: region from the point, a
+    ``locate`` history entry whose reason says how, and a revision bump.
+
+    Returns the changes recorded. Raises InvalidInput for a point not in China.
+    """
+    lon, lat = _checked_point(lon, lat)
+    found = locate_one(lon, lat) or {}
+    new = {"lon": lon, "lat": lat} | {name: found.get(name) for name in REGION_FIELDS}
+    changes = {name: [getattr(row, name), value] for name, value in new.items()
+               if getattr(row, name) != value}
+    for name, value in new.items():
+        setattr(row, name, value)
+    now = utcnow()
+    row.updated_at = now
+    session.add(HistoryRow(**_history(row.id, now, actor, "locate", changes), reason=how))
+    bump_revision(session)
+    return changes
+
+
+def _checked_point(lon: float, lat: float) -> tuple[float, float]:
+    try:
+        validate_lonlat(lon, lat)
+    except GeodataError as exc:
+        field = {"longitude": "lon", "latitude": "lat"}.get(getattr(exc, "field", ""), "lon")
+        raise InvalidInput(field, str(exc)) from None
+    if not bool(in_china(lon, lat)):
+        hint = explain_not_in_china(float(lon), float(lat))
+        raise InvalidInput("lon,lat", f"坐标不在中国境内 / not a location in China: ({lon}, {lat})"
+                           + (f"; {hint}" if hint else ""))
+    return round(float(lon), 7), round(float(lat), 7)
 
 
 def _split_services(text: str | None) -> tuple[str, ...]:

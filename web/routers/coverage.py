@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from stations.coverage.demand import Demand, demand_from_geojson, parse_demand
 from stations.coverage.query import CoverageQuery, check_suggest, parse_query
 from stations.errors import InvalidInput
+from web import schemas
 from web.deps import CoverageDep
 
 router = APIRouter(tags=["coverage"])
@@ -39,7 +40,12 @@ def coverage_query(region: RegionParam = None, radius_m: RadiusParam = None,
 QueryDep = Annotated[CoverageQuery, Depends(coverage_query)]
 
 
-@router.get("/api/coverage", summary="覆盖分析 / Covered area per sub-region")
+@router.get(
+    "/api/coverage",
+    response_model=schemas.CoverageAnswer,
+    response_model_exclude_unset=True,
+    summary="覆盖分析 / Covered area per sub-region",
+)
 def get_coverage(
     service: CoverageDep,
     query: QueryDep,
@@ -54,7 +60,7 @@ def get_coverage(
     return service.analyse(query, gaps=gaps).to_json()
 
 
-@router.post("/api/coverage/demand",
+@router.post("/api/coverage/demand", response_model=schemas.CoverageAnswer, response_model_exclude_unset=True,
              summary="需求加权覆盖 / Share of demand within reach, gaps and suggested sites")
 async def post_coverage_demand(
     request: Request,

@@ -30,6 +30,7 @@ from stations.compliance import (
 )
 from stations.compliance.evidence import MAX_PHOTO_BYTES
 from stations.compliance.inspections import evidence_file
+from web import schemas
 from web.deps import ChecklistsDep, EvidenceDep, OptionalUser, RegistryDep, SettingsDep, require_role
 
 router = APIRouter(tags=["inspections"])
@@ -61,6 +62,11 @@ class InspectionIn(BaseModel):
     )
     checklist_version: int | None = None
     corrects_id: int | None = Field(default=None, description="the inspection this one corrects")
+    set_location: bool = Field(
+        default=False,
+        description="把站点位置设为检查员所在位置（lon/lat）/ put the station where the inspector "
+                    "stands (lon/lat): for stations without coordinates",
+    )
 
 
 class ReviewIn(BaseModel):
@@ -123,6 +129,8 @@ async def submission_body(request: Request) -> Submission:
 @router.post(
     "/api/inspections",
     status_code=201,
+    response_model=schemas.InspectionOut,
+    response_model_exclude_unset=True,
     openapi_extra=_BODY_DOC,
     summary="记录检查 / Log an inspection (inspector)",
 )
@@ -139,13 +147,20 @@ def create_inspection(
     return inspection.as_dict()
 
 
-@router.get("/api/inspections/{inspection_id}", summary="单条检查记录 / One inspection")
+@router.get(
+    "/api/inspections/{inspection_id}",
+    response_model=schemas.InspectionOut,
+    response_model_exclude_unset=True,
+    summary="单条检查记录 / One inspection",
+)
 def one_inspection(inspection_id: int, registry: RegistryDep, user: OptionalUser) -> dict[str, Any]:
     return get_inspection(registry, inspection_id).as_dict(full=_full(user))
 
 
 @router.post(
     "/api/inspections/{inspection_id}/review",
+    response_model=schemas.InspectionOut,
+    response_model_exclude_unset=True,
     summary="审核检查记录 / Approve or reject an inspection (admin)",
 )
 def review(
@@ -168,6 +183,8 @@ def evidence_photo(
 
 @router.get(
     "/api/stations/{station_id}/inspections",
+    response_model=schemas.StationInspections,
+    response_model_exclude_unset=True,
     summary="站点检查记录与状况 / A station's inspections and standing",
 )
 def station_inspections(
@@ -187,6 +204,8 @@ def station_inspections(
 
 @router.get(
     "/api/stations/{station_id}/checklist",
+    response_model=schemas.StationChecklist,
+    response_model_exclude_unset=True,
     summary="检查清单与数据预判 / The station's checklist, pre-filled from the data",
 )
 def station_checklist(

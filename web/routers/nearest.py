@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from stations.errors import InvalidInput
 from stations.search.route import stations_along_route
 from stations.services import Services
+from web import schemas
 from web.deps import IndexDep, ServicesDep
 from web.errors import status_and_body
 
@@ -101,6 +102,7 @@ def nearest_body(services: Services, params: Mapping[str, Sequence[str]]) -> tup
 
 @router.get(
     "/nearest",
+    response_model=schemas.NearestAnswer,
     summary="最近的站点 / Nearest stations",
     description="按 WGS-84 椭球面距离排序 / ordered by geodesic distance on WGS-84. "
     "Point in `crs` (wgs84, gcj02, bd09). Each result carries navigation links.",
@@ -135,7 +137,7 @@ class RouteQuery(BaseModel):
     crs: str = "wgs84"
 
 
-@router.post("/route/stations", summary="沿途站点 / Stations along a route")
+@router.post("/route/stations", response_model=schemas.RouteAnswer, summary="沿途站点 / Stations along a route")
 async def route_stations(index: IndexDep, query: RouteQuery) -> Response:
     found = stations_along_route(
         index, query.route, query.corridor_m, kind=query.kind or None, services=query.service,

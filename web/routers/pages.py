@@ -29,7 +29,7 @@ LEAFLET_URL = STATIC_URL + VENDORED["leaflet"].rsplit("/", 1)[0] + "/"
 CHIP_SERVICES = ("toilet", "hot_water", "phone_charging", "shower", "truck_parking")
 # the planner's table: (column, numeric)
 TABLE_COLUMNS = (
-    ("name", False), ("adcode", False), ("stations", True), ("area_km2", True),
+    ("name", False), ("adcode", False), ("stations", True), ("unlocated", True), ("area_km2", True),
     ("covered_km2", True), ("coverage_ratio", True),
 )
 

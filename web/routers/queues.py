@@ -1,4 +1,5 @@
-"""Work queues for inspectors and planners: ``/api/queues/overdue`` and ``/failing``."""
+"""Work queues for inspectors and planners: ``/api/queues/overdue``, ``/failing`` and
+``/unlocated`` (stations without coordinates, to be located on site)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from fastapi import APIRouter, Depends, Query
 
 from stations.accounts.users import MAY, User
 from stations.compliance import queue
+from web import schemas
 from web.deps import RegistryDep, SettingsDep, require_role
+from web.schemas_unlocated import UnlocatedQueue
 
 router = APIRouter(prefix="/api/queues", tags=["inspections"])
 QueueReader = Annotated[User, Depends(require_role(*MAY["read_queues"]))]
@@ -26,7 +29,12 @@ def _queue(which: str, registry: Any, settings: Any, region: str | None) -> dict
     }
 
 
-@router.get("/overdue", summary="待检查站点 / Active stations due for inspection")
+@router.get(
+    "/overdue",
+    response_model=schemas.QueueAnswer,
+    response_model_exclude_unset=True,
+    summary="待检查站点 / Active stations due for inspection",
+)
 def overdue(
     registry: RegistryDep, settings: SettingsDep, _user: QueueReader, region: RegionQuery = None
 ) -> dict[str, Any]:
@@ -34,8 +42,22 @@ def overdue(
     return _queue("overdue", registry, settings, region)
 
 
-@router.get("/failing", summary="不合格站点 / Active stations whose last inspection failed")
+@router.get(
+    "/failing",
+    response_model=schemas.QueueAnswer,
+    response_model_exclude_unset=True,
+    summary="不合格站点 / Active stations whose last inspection failed",
+)
 def failing(
     registry: RegistryDep, settings: SettingsDep, _user: QueueReader, region: RegionQuery = None
 ) -> dict[str, Any]:
     return _queue("failing", registry, settings, region)
+
+
+@router.get("/unlocated", response_model=UnlocatedQueue,
+            summary="无坐标站点 / Stations without coordinates, to be located on site")
+def unlocated(registry: RegistryDep, _user: QueueReader, region: RegionQuery = None) -> Any:
+    """Stations imported with an address but no coordinates (not revoked or closed), by
+    region: their address says where to go; ``POST /api/stations/{id}/location`` there."""
+    stations = queue(registry, "unlocated", region=region, period_days=1)
+    return {"queue": "unlocated", "region": region, "count": len(stations), "stations": stations}

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 
 from geodata.regions import Region, region
+from web import schemas
 
 router = APIRouter(prefix="/api/regions", tags=["regions"])
 RegionKey = Annotated[str, Path(description="行政区划代码或名称 / adcode or Chinese name")]
@@ -36,19 +37,23 @@ def region_detail(found: Region) -> dict[str, Any]:
     }
 
 
-@router.get("", summary="省级行政区 / Provinces (the country's children)")
+@router.get("", response_model=schemas.RegionChildren, summary="省级行政区 / Provinces (the country's children)")
 def provinces() -> dict[str, Any]:
     country = region(None)
     return {"region": region_summary(country),
             "regions": [region_summary(r) for r in country.children()]}
 
 
-@router.get("/{key}", summary="单个行政区 / One region: a point inside it and its bounds")
+@router.get(
+    "/{key}",
+    response_model=schemas.RegionDetail,
+    summary="单个行政区 / One region: a point inside it and its bounds",
+)
 def one_region(key: RegionKey) -> dict[str, Any]:
     return region_detail(region(key))
 
 
-@router.get("/{key}/children", summary="下级行政区 / The regions one level down")
+@router.get("/{key}/children", response_model=schemas.RegionChildren, summary="下级行政区 / The regions one level down")
 def children(key: RegionKey) -> dict[str, Any]:
     parent = region(key)
     return {"region": region_summary(parent),

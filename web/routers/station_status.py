@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stations.accounts.users import MAY, User
 from stations.io.export import station_feature
+from web import schemas
 from web.deps import RegistryDep, require_role
 
 router = APIRouter(prefix="/api/stations", tags=["stations"])
@@ -24,7 +25,12 @@ class StatusIn(BaseModel):
     status_date: date | None = Field(default=None, description="effective date (default: today)")
 
 
-@router.post("/{station_id}/status", summary="变更站点状态 / Change a station's status (admin)")
+@router.post(
+    "/{station_id}/status",
+    response_model=schemas.StationFeature,
+    response_model_exclude_unset=True,
+    summary="变更站点状态 / Change a station's status (admin)",
+)
 def set_status(
     station_id: str, body: StatusIn, user: Admin, registry: RegistryDep
 ) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from stations.errors import InvalidInput
 from stations.io.export import station_feature
+from web import schemas
 from web.deps import RegistryDep
 
 router = APIRouter(prefix="/api/stations", tags=["stations"])
@@ -28,7 +29,12 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
-@router.get("", summary="站点列表 / Stations as GeoJSON, paged and filtered")
+@router.get(
+    "",
+    response_model=schemas.StationCollection,
+    response_model_exclude_unset=True,
+    summary="站点列表 / Stations as GeoJSON, paged and filtered",
+)
 def list_stations(
     registry: RegistryDep,
     bbox: Annotated[str | None, Query(description="west,south,east,north (WGS-84)")] = None,
@@ -55,12 +61,22 @@ def list_stations(
     }
 
 
-@router.get("/{station_id}", summary="单个站点 / One station as a GeoJSON Feature")
+@router.get(
+    "/{station_id}",
+    response_model=schemas.StationFeature,
+    response_model_exclude_unset=True,
+    summary="单个站点 / One station as a GeoJSON Feature",
+)
 def get_station(station_id: str, registry: RegistryDep) -> dict[str, Any]:
     return station_feature(registry.get(station_id))
 
 
-@router.get("/{station_id}/history", summary="变更历史 / Change history")
+@router.get(
+    "/{station_id}/history",
+    response_model=schemas.StationHistory,
+    response_model_exclude_unset=True,
+    summary="变更历史 / Change history",
+)
 def station_history(station_id: str, registry: RegistryDep) -> dict[str, Any]:
     return {
         "station_id": station_id,

@@ -234,6 +234,7 @@
       const data = await api(`/api/stations?limit=20&q=${encodeURIComponent(text)}`);
       state.candidates = data.features.map((f) => ({
         id: f.properties.id || f.id, name: f.properties.name, address: f.properties.address,
+        unlocated: f.geometry === null,
       }));
       renderCandidates();
       say(state.candidates.length ? "inspect.pick_one" : "inspect.none_found");
@@ -260,6 +261,8 @@
       return;
     }
     state.station = { id: station.id, name: station.name, address: station.address || null };
+    // a station without coordinates: offer to put it where the inspector stands
+    $("set-location").checked = Boolean(station.unlocated);
     state.checklist = data.checklist;
     state.prefill = data.prefill || {};
     localStorage.setItem(CURRENT_KEY, station.id);
@@ -438,6 +441,14 @@
         const payload = { station_id: station.id, results: values.results, notes: values.notes.trim() || null };
         if (Object.keys(values.criterion_notes).length) payload.criterion_notes = values.criterion_notes;
         if (state.position) Object.assign(payload, state.position);
+        if ($("set-location").checked) {
+          if (!state.position) state.position = await whereAmI(10000);
+          if (!state.position) {
+            say("inspect.no_position", null, true);
+            return;
+          }
+          Object.assign(payload, state.position, { set_location: true });
+        }
         const body = new FormData();
         body.append("data", JSON.stringify(payload));
         state.photos.forEach((p) => body.append("photos", p.blob, p.name));
@@ -483,7 +494,8 @@
     const url = `/api/queues/${state.queue}${region ? `?region=${region}` : ""}`;
     try {
       const data = await api(url, { token: state.session.token });
-      state.queueItems = data.stations;
+      state.queueItems = data.stations.map((s) => (
+        state.queue === "unlocated" ? { ...s, unlocated: true } : s));
       renderQueue();
     } catch (err) {
       if (err.status === 401) {
@@ -503,8 +515,9 @@
       el("button", { type: "button", dataset: { id: s.id }, onclick: () => pick(s) },
         el("span", {}, el("span", { class: "name" }, s.name), el("br"),
           el("span", {}, [s.county, s.id].filter(Boolean).join(" · "))),
-        el("span", {}, t(`inspect.standing_${s.standing}`),
-          s.last_inspected ? ` · ${s.last_inspected.slice(0, 10)}` : "")))));
+        s.unlocated ? el("span", {}, s.address || "")
+          : el("span", {}, t(`inspect.standing_${s.standing}`),
+            s.last_inspected ? ` · ${s.last_inspected.slice(0, 10)}` : "")))));
   }
 
   document.querySelectorAll("[data-queue]").forEach((button) => {

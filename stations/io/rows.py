@@ -1,0 +1,176 @@
+"""One ledger row into station fields, with the problems that stop an import and the
+warnings that do not.
+
+Problems (the import writes nothing): a missing name or kind, an unknown kind or status,
+impossible coordinates or hours, a bad phone or date. Warnings (the station is imported):
+service words that match no service, hours written as prose, remarks left out of hours.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from stations.core.hours import HoursError, HoursUnreadable, canonical_hours, split_remark
+from stations.core.vocab import KIND_ALIASES, KINDS, SERVICE_CODES, STATUS_ALIASES, STATUSES
+from stations.io.cells import CellError, halfwidth, read_degrees, read_pair, read_services
+from stations.io.table import Row
+
+_PHONE_RE = re.compile(r"^[0-9０-９+\-()（） *＊转#,，;；/、]{3,64}$")
+MAX_TEXT = {"name": 200, "address": 500, "host": 200, "status_reason": 1000, "id": 64}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something about one cell of one row: a problem or a warning."""
+
+    row: int
+    field: str
+    kind: str
+    """What sort: ``services``, ``opening_hours``, ``address``, ``duplicate``, ... ."""
+    reason: str
+    cell: str | None = None
+
+
+Problems = list[tuple[str, str]]
+
+
+def parse_row(row: Row, default_kind: str | None = None
+              ) -> tuple[dict[str, object], Problems, list[Finding]]:
+    """Fields of one row (``lon``/``lat`` absent when it has no coordinates)."""
+    v = row.values
+    out: dict[str, object] = {}
+    problems: Problems = []
+    warnings: list[Finding] = []
+
+    for name in ("id", "name", "address", "host", "status_reason"):
+        text = v.get(name)
+        if text is not None and len(text) > MAX_TEXT[name]:
+            problems.append((name, f"过长 / too long (> {MAX_TEXT[name]} 字符 / characters)"))
+        elif text is not None:
+            out[name] = text
+    if not v.get("name"):
+        problems.append(("name", "缺少名称 / name is missing"))
+
+    _kind(v.get("kind") or default_kind, out, problems)
+    _status(v.get("status"), out, problems)
+    _services(row, out, problems, warnings)
+    _hours(row, out, problems, warnings)
+
+    phone = v.get("phone")
+    if phone:
+        if not _PHONE_RE.match(phone) or not re.search(r"[0-9０-９]", phone):
+            problems.append(("phone", f"电话号码无效 / not a phone number: {phone!r}"))
+        else:
+            out["phone"] = phone
+
+    status_date = v.get("status_date")
+    if status_date:
+        try:
+            out["status_date"] = date.fromisoformat(status_date[:10])
+        except ValueError:
+            problems.append(("status_date", f"日期无效 / not a date (YYYY-MM-DD): {status_date!r}"))
+    _coordinates(v, out, problems)
+    return out, problems, warnings
+
+
+def _kind(kind: str | None, out: dict[str, object], problems: Problems) -> None:
+    if not kind:
+        problems.append(("kind", "缺少类型 / kind is missing (或用 --kind / or give --kind)"))
+        return
+    code = kind if kind in KINDS else KIND_ALIASES.get(kind) or KIND_ALIASES.get(halfwidth(kind).strip())
+    if code is None:
+        problems.append(("kind", f"未知类型 / unknown kind {kind!r}; 可选 / one of {', '.join(KINDS)}"))
+    out["kind"] = code
+
+
+def _status(status: str | None, out: dict[str, object], problems: Problems) -> None:
+    if not status:
+        return
+    code = status if status in STATUSES else STATUS_ALIASES.get(status)
+    if code is None:
+        problems.append(("status", f"未知状态 / unknown status {status!r}; 可选 / one of {', '.join(STATUSES)}"))
+    out["status"] = code
+
+
+def _services(row: Row, out: dict[str, object], problems: Problems, warnings: list[Finding]) -> None:
+    text = row.values.get("services")
+    services, capacity, unknown = read_services(text)
+    for word in unknown:
+        warnings.append(Finding(row.number, "services", "services",
+                                f"未识别的服务，已忽略 / unknown service word {word!r} left out "
+                                f"(可用 / known: {', '.join(SERVICE_CODES)})", text))
+    out["services"] = services
+    cap_text = row.values.get("truck_parking_capacity")
+    if cap_text:
+        try:
+            capacity = int(float(halfwidth(cap_text)))
+            if capacity < 0:
+                raise ValueError
+        except ValueError:
+            problems.append(("truck_parking_capacity", f"不是非负整数 / not a whole number ≥ 0: {cap_text!r}"))
+    if capacity is not None:
+        out["truck_parking_capacity"] = capacity
+        if "truck_parking" not in services:
+            out["services"] = tuple(c for c in SERVICE_CODES if c in {*services, "truck_parking"})
+
+
+def _hours(row: Row, out: dict[str, object], problems: Problems, warnings: list[Finding]) -> None:
+    text = row.values.get("opening_hours")
+    try:
+        hours = canonical_hours(text)
+    except HoursUnreadable as exc:
+        warnings.append(Finding(row.number, "opening_hours", "opening_hours",
+                                f"{exc}; 开放时间记为未知 / hours left unknown", text))
+        return
+    except HoursError as exc:
+        problems.append(("opening_hours", str(exc)))
+        return
+    if hours is not None:
+        out["opening_hours"] = hours
+        remark = split_remark(text or "")[1]
+        if remark:
+            warnings.append(Finding(row.number, "opening_hours", "opening_hours",
+                                    f"括号中的说明未计入开放时间 / the remark {remark!r} is not part of "
+                                    f"the hours kept ({hours})", text))
+
+
+def _coordinates(v: dict[str, str | None], out: dict[str, object], problems: Problems) -> None:
+    pair = v.get("coordinates")
+    if pair and not (v.get("lon") or v.get("lat")):
+        try:
+            lon, lat = read_pair(pair)
+        except CellError as exc:
+            problems.append(("coordinates", str(exc)))
+            return
+        _range(lon, lat, out, problems, pair)
+        return
+    texts = {axis: v.get(axis) for axis in ("lon", "lat")}
+    if texts["lon"] is None and texts["lat"] is None:
+        return  # no coordinates: an unlocated station, if the address says where
+    values: dict[str, float] = {}
+    for axis, label in (("lon", "经度 / longitude"), ("lat", "纬度 / latitude")):
+        text = texts[axis]
+        zh, en = label.split(" / ")
+        if text is None:
+            problems.append((axis, f"缺少{zh} / {en} is missing"))
+            continue
+        try:
+            values[axis] = read_degrees(text)
+        except CellError:
+            problems.append((axis, f"不是数字 / not a number: {text!r}"))
+    if len(values) == 2:
+        _range(values["lon"], values["lat"], out, problems, None)
+
+
+def _range(lon: float, lat: float, out: dict[str, object], problems: Problems, pair: str | None) -> None:
+    ok = True
+    for axis, value, limit, label in (("lon", lon, 180, "经度 / longitude"), ("lat", lat, 90, "纬度 / latitude")):
+        if not math.isfinite(value) or not -limit <= value <= limit:
+            problems.append((axis if pair is None else "coordinates",
+                             f"{label}超出范围 / out of range [-{limit}, {limit}]: {value}"))
+            ok = False
+    if ok:
+        out["lon"], out["lat"] = lon, lat

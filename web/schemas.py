@@ -1,0 +1,324 @@
+"""Response models of the JSON routes, so ``/openapi.json`` documents what comes back.
+
+Each route declares one as ``response_model``. The models name every field a client can
+rely on; they allow extra fields (``extra="allow"``) so that an answer may grow without a
+client breaking and without a field being dropped silently on the way out.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Open(BaseModel):
+    """A documented object that may carry more fields than it names."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+# -- health ---------------------------------------------------------------------------------
+
+
+class Health(Open):
+    status: str = Field(description="ok")
+
+
+# -- stations -------------------------------------------------------------------------------
+
+
+class PointGeometry(Open):
+    type: Literal["Point"] = "Point"
+    coordinates: list[float] = Field(description="[lon, lat], WGS-84")
+
+
+class StationProperties(Open):
+    """The export columns of a station (see the README's table of columns)."""
+
+    id: str
+    name: str
+    kind: str = Field(description="outdoor_worker_station | driver_home")
+    lon: float | None = None
+    lat: float | None = None
+    address: str | None = None
+    services: str | None = Field(default=None, description="codes separated by ';'")
+    opening_hours: str | None = None
+    phone: str | None = None
+    status: str = Field(description="planned | active | suspended | revoked | closed")
+    host: str | None = None
+    status_date: str | None = None
+    status_reason: str | None = None
+    adcode: str | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+
+
+class StationFeature(Open):
+    type: Literal["Feature"] = "Feature"
+    id: str
+    geometry: PointGeometry | None = Field(description="null for a station not yet located")
+    properties: StationProperties
+
+
+class StationCollection(Open):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[StationFeature]
+    numberMatched: int  # noqa: N815 - the OGC / GeoJSON name
+    numberReturned: int  # noqa: N815
+    limit: int
+    offset: int
+
+
+class HistoryEntry(Open):
+    at: str
+    action: str = Field(description="create | import | update | status | ...")
+    changes: dict[str, Any] = Field(description="{field: [old, new]}")
+    reason: str | None = None
+    actor: str | None = Field(default=None, description="who (staff only)")
+
+
+class StationHistory(Open):
+    station_id: str
+    history: list[HistoryEntry]
+
+
+# -- nearest --------------------------------------------------------------------------------
+
+
+class NearestResult(Open):
+    id: str
+    name: str
+    kind: str
+    status: str
+    lon: float = Field(description="WGS-84")
+    lat: float = Field(description="WGS-84")
+    distance_m: float = Field(description="geodesic distance on WGS-84, metres")
+    bearing_deg: float = Field(description="from the query point to the station, degrees from north")
+    services: list[str]
+    opening_hours: str | None = None
+    open_now: bool | None = Field(default=None, description="null when the hours are unknown")
+    standing: str = Field(description="compliant | failing | overdue | never_inspected")
+    address: str | None = None
+    phone: str | None = None
+    host: str | None = None
+    adcode: str | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    navigation: dict[str, str] = Field(description="links for Amap, Baidu, Apple Maps and geo:")
+
+
+class NearestAnswer(Open):
+    results: list[NearestResult] = Field(description="ordered by distance")
+
+
+class RouteResult(NearestResult):
+    along_m: float = Field(description="distance along the route to the closest point, metres")
+    offset_m: float = Field(description="distance from the route, metres")
+
+
+class RouteAnswer(Open):
+    results: list[RouteResult] = Field(description="ordered by along_m")
+    corridor_m: float
+
+
+# -- accounts -------------------------------------------------------------------------------
+
+
+class Token(Open):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="seconds")
+    role: str
+
+
+class UserOut(Open):
+    name: str
+    role: str
+    active: bool
+
+
+class UserList(Open):
+    users: list[UserOut]
+
+
+# -- inspections ----------------------------------------------------------------------------
+
+
+class ChecklistRef(Open):
+    id: str
+    version: int
+
+
+class ReviewOut(Open):
+    decision: Literal["approved", "rejected"]
+    note: str | None = None
+    reviewed_at: str
+    reviewer: str | None = Field(default=None, description="staff only")
+
+
+class EvidenceOut(Open):
+    id: int
+    media_type: str
+    size_bytes: int
+    sha256: str
+    original_name: str | None = Field(default=None, description="staff only")
+
+
+class InspectionOut(Open):
+    id: int
+    station_id: str
+    checklist: ChecklistRef
+    inspected_at: str
+    result: Literal["pass", "fail"]
+    passed: bool
+    results: dict[str, bool] = Field(description="{criterion code: passed}")
+    criterion_notes: dict[str, str] = {}
+    notes: str | None = None
+    corrects_id: int | None = None
+    corrected_by: int | None = None
+    superseded: bool = False
+    review: ReviewOut | None = None
+    on_site: bool | None = None
+    evidence: list[EvidenceOut] = []
+    inspector: str | None = Field(default=None, description="staff only")
+    recorded_at: str | None = Field(default=None, description="staff only")
+    lon: float | None = Field(default=None, description="where the inspector stood (staff only)")
+    lat: float | None = None
+    distance_m: float | None = None
+
+
+class StationInspections(Open):
+    station_id: str
+    standing: str = Field(description="compliant | failing | overdue | never_inspected")
+    last_verified: str | None = None
+    last_inspected: str | None = None
+    last_result: str | None = None
+    inspections: list[InspectionOut]
+
+
+class CriterionOut(Open):
+    code: str
+    zh: str
+    en: str
+    how_judged: Literal["inspector", "data"]
+    required_services: list[str] = []
+    min_neighbour_m: float | None = None
+    urban_max_neighbour_m: float | None = None
+
+
+class ChecklistOut(Open):
+    id: str
+    version: int
+    kind: str
+    region: str | None = None
+    valid_from: str
+    title: dict[str, str] = Field(description="{zh, en}")
+    source: str | None = None
+    criteria: list[CriterionOut]
+
+
+class Judgement(Open):
+    value: bool | None = Field(description="null: the inspector judges on site")
+    explanation: str
+
+
+class StationChecklist(Open):
+    station_id: str
+    checklist: ChecklistOut
+    prefill: dict[str, Judgement] = Field(description="{criterion code: judgement}, in order")
+
+
+class QueueStation(Open):
+    id: str
+    name: str
+    kind: str
+    status: str
+    lon: float | None = None
+    lat: float | None = None
+    adcode: str | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    standing: str | None = None
+    last_verified: str | None = None
+    last_inspected: str | None = None
+    last_result: str | None = None
+
+
+class QueueAnswer(Open):
+    queue: str
+    region: str | None = None
+    period_days: int
+    count: int
+    stations: list[QueueStation]
+
+
+# -- coverage -------------------------------------------------------------------------------
+
+
+class CoverageRow(Open):
+    adcode: str
+    name: str
+    level: str
+    stations: int
+    area_km2: float
+    covered_km2: float
+    coverage_ratio: float = Field(description="covered_km2 / area_km2, 0 to 1")
+
+
+class GapOut(Open):
+    h3: str
+    resolution: int
+    lon: float
+    lat: float
+    uncovered_weight: float
+    points: int
+    adcode: str
+    name: str
+
+
+class SuggestionOut(Open):
+    rank: int
+    lon: float
+    lat: float
+
+
+class CoverageAnswer(Open):
+    region: CoverageRow = Field(description="the region's own totals")
+    regions: list[CoverageRow] = Field(description="one row per sub-region")
+    by: str
+    radius_m: float | None = None
+    radii_m: dict[str, float] = Field(description="reach per kind, metres")
+    kind: str | None = None
+    compliant_only: bool
+    statuses: list[str]
+    revision: int | None = None
+    gaps_basis: str | None = None
+    gaps: list[GapOut] | None = None
+    suggestions: list[SuggestionOut] | None = None
+    suggested_coverage: dict[str, Any] | None = None
+    notes: list[str] | None = None
+
+
+# -- regions --------------------------------------------------------------------------------
+
+
+class RegionSummary(Open):
+    adcode: str
+    name: str
+    level: str = Field(description="country | province | city | county")
+    parent_adcode: str | None = None
+    has_children: bool
+
+
+class RegionDetail(RegionSummary):
+    center: list[float] = Field(description="[lon, lat] of a point inside the region")
+    bbox: list[float] = Field(description="[west, south, east, north]")
+
+
+class RegionChildren(Open):
+    region: RegionSummary
+    regions: list[RegionSummary]
