@@ -305,3 +305,16 @@ def test_html_pages_speak_one_language_at_a_time(ogc: TestClient) -> None:
     assert ">Next page<" in en and ">下一页<" not in en
     assert "金水区爱心驿站" in zh  # the table lists the page's stations
     assert "application/json" in zh and 'id="ogc-features"' in zh  # data for the map script
+
+
+def test_an_unlocated_station_has_a_null_geometry_and_no_bbox_finds_it(db_url: str, tmp_path: Path) -> None:
+    unlocated = ["ZZ7", "无坐标驿站", "outdoor_worker_station", "", "", "河南省郑州市金水区花园路8号",
+                 "toilet", "", "", "active", ""]
+    for client in serve(db_url, write_rows(tmp_path / "ledger.csv", [*GOOD_ROWS, unlocated])):
+        for crs in ("", "&crs=EPSG:3857"):
+            body = client.get(f"{ITEMS}?adcode=410105{crs}").json()
+            by_id = {f["id"]: f for f in body["features"]}
+            assert set(by_id) == {"ZZ1", "ZZ7"}  # found by its region, from the address
+            assert by_id["ZZ7"]["geometry"] is None and by_id["ZZ1"]["geometry"] is not None
+        assert ids(client.get(f"{ITEMS}?bbox=113,34,114,35").json()) == ["ZZ1", "ZZ2", "ZZ3"]
+        assert client.get(f"{ITEMS}/ZZ7").json()["geometry"] is None

@@ -40,17 +40,20 @@ def station_properties(st: Station) -> dict[str, Any]:
 
 
 def station_features(stations: Sequence[Station], crs: Crs) -> list[dict[str, Any]]:
-    """GeoJSON Features of stations, coordinates in ``crs``."""
+    """GeoJSON Features of stations, coordinates in ``crs``; an unlocated station (no
+    coordinates yet, only an address) has a ``null`` geometry."""
+    located = [st for st in stations if st.located]
     if crs is DEFAULT:
-        points: list[list[float]] = [[st.lon, st.lat] for st in stations]
+        points: list[Any] = [[st.lon, st.lat] for st in located]
     else:
-        a, b = crs.from_lonlat(np.array([st.lon for st in stations], dtype=np.float64),
-                               np.array([st.lat for st in stations], dtype=np.float64))
+        a, b = crs.from_lonlat(np.array([st.lon for st in located], dtype=np.float64),
+                               np.array([st.lat for st in located], dtype=np.float64))
         points = np.column_stack([a, b]).tolist()
+    where = iter(points)
     return [{"type": "Feature", "id": st.id,
-             "geometry": {"type": "Point", "coordinates": point},
+             "geometry": {"type": "Point", "coordinates": next(where)} if st.located else None,
              "properties": station_properties(st)}
-            for st, point in zip(stations, points, strict=True)]
+            for st in stations]
 
 
 def collection_bytes(head: dict[str, Any], features: list[dict[str, Any]] | list[bytes]) -> bytes:
