@@ -26,7 +26,16 @@ from web.ogc.html import render
 from web.ogc.links import GEOJSON, HTML, JSON, OPENAPI_JSON, link, page_links, root, self_and_alternate
 from web.ogc.openapi import openapi_document
 from web.ogc.params import COMMON, ItemsQuery, check_known, parse_items, wants_html
-from web.ogc.schemas import Collection, Collections, Conformance, Feature, FeatureCollection, LandingPage, OgcException
+from web.ogc.schemas import (
+    Collection,
+    Collections,
+    Conformance,
+    Feature,
+    FeatureCollection,
+    LandingPage,
+    OgcException,
+    OpenApiDocument,
+)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": OgcException, "description": "参数无效 / invalid or unknown parameter"},
@@ -107,7 +116,7 @@ def conformance(request: Request) -> Response:
 
 
 @router.get("/api", summary="OpenAPI 3.0 定义 / OpenAPI 3.0 definition of these endpoints",
-            response_model=dict[str, Any])
+            response_model=OpenApiDocument)
 def api_definition(request: Request) -> Response:
     doc = openapi_document(root(request))
     if _html(request):

@@ -87,3 +87,14 @@ class OgcException(BaseModel):
 
     code: str
     description: str
+
+
+class OpenApiDocument(BaseModel):
+    """The OpenAPI 3.0 document of the OGC endpoints."""
+
+    model_config = ConfigDict(extra="allow")
+    openapi: str
+    info: dict[str, Any]
+    servers: list[dict[str, Any]]
+    paths: dict[str, Any]
+    components: dict[str, Any]
