@@ -15,10 +15,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Table, and_, func, not_, or_, select, true
 
 from stations.core.filters import adcode_prefix, check_filters
 from stations.core.model import Station
@@ -30,6 +30,56 @@ from stations.store.tables import StationRow
 
 PUBLIC_STATUSES = ("planned", "active", "suspended")
 """Statuses whose stations are published as features."""
+QUERYABLES: dict[str, str] = {
+    "id": "id", "name": "name", "kind": "kind", "status": "status", "address": "address",
+    "host": "host", "opening_hours": "opening_hours", "phone": "phone", "adcode": "adcode",
+    "province": "province", "city": "city", "county": "county", "status_date": "status_date",
+    "updated": "updated_at",
+}
+"""Properties a CQL2 filter may name → their column."""
+_COMPARE = {"=": "__eq__", "<>": "__ne__", "<": "__lt__", "<=": "__le__", ">": "__gt__",
+            ">=": "__ge__"}
+
+
+def cql_condition(node: Hashable, c: Any) -> ColumnElement[bool]:
+    """A parsed CQL2 filter (:func:`stations.core.cql.parse_cql2`) as SQL on the stations
+    table's columns ``c``."""
+    parts: tuple[Any, ...] = node  # type: ignore[assignment]
+    op: str = parts[0]
+    args: tuple[Any, ...] = parts[1:]
+    if op in ("and", "or"):
+        return (and_ if op == "and" else or_)(cql_condition(args[0], c), cql_condition(args[1], c))
+    if op == "not":
+        return not_(cql_condition(args[0], c))
+    column = c[QUERYABLES[args[0] if op != "cmp" else args[1]]]
+    if op == "cmp":
+        return getattr(column, _COMPARE[args[0]])(_value(args[1], args[2]))  # type: ignore[no-any-return]
+    if op == "like":
+        return column.like(args[1])  # type: ignore[no-any-return]
+    if op == "in":
+        return column.in_([_value(args[0], v) for v in args[1]])  # type: ignore[no-any-return]
+    if op == "null":
+        return column.is_(None)  # type: ignore[no-any-return]
+    return column.between(_value(args[0], args[1]), _value(args[0], args[2]))  # type: ignore[no-any-return]
+
+
+def _value(prop: str, value: Any) -> Any:
+    """A literal as the column wants it: times for ``updated``, dates for ``status_date``."""
+    if prop == "updated" and isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput("filter", f"updated 需要时间 / updated takes a time, not {value!r}") from None
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if prop == "status_date" and isinstance(value, datetime):
+        return value.date()
+    if prop == "status_date" and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput("filter", f"status_date 需要日期 / status_date takes a date, not "
+                                         f"{value!r}") from None
+    return value
 
 
 @dataclass(frozen=True)
@@ -92,10 +142,11 @@ class StationFeatures:
     ----------
     registry : Registry
     where_sql : callable, optional
-        Turns :attr:`FeatureFilter.where` into a SQL condition on the stations table.
+        Turns :attr:`FeatureFilter.where` into a SQL condition on the stations table
+        (default: :func:`cql_condition`).
     """
 
-    def __init__(self, registry: Registry, *, where_sql: Any = None, maxsize: int = 64) -> None:
+    def __init__(self, registry: Registry, *, where_sql: Any = cql_condition, maxsize: int = 64) -> None:
         self.registry = registry
         self.where_sql = where_sql
         self.maxsize = maxsize

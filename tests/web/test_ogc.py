@@ -318,3 +318,33 @@ def test_an_unlocated_station_has_a_null_geometry_and_no_bbox_finds_it(db_url: s
             assert by_id["ZZ7"]["geometry"] is None and by_id["ZZ1"]["geometry"] is not None
         assert ids(client.get(f"{ITEMS}?bbox=113,34,114,35").json()) == ["ZZ1", "ZZ2", "ZZ3"]
         assert client.get(f"{ITEMS}/ZZ7").json()["geometry"] is None
+
+
+@pytest.mark.parametrize(
+    ("cql", "expected"),
+    [
+        pytest.param("kind = 'driver_home'", ["AH1"], id="equals"),
+        pytest.param("(kind = 'outdoor_worker_station') AND (status <> 'active')", ["ZZ3", "ZZ6"],
+                     id="gdal-style"),
+        pytest.param("county LIKE '金水%' OR county = '二七区'", ["ZZ1", "ZZ2", "ZZ6"], id="like-or"),
+        pytest.param("status IN ('planned', 'suspended')", ["ZZ3", "ZZ6"], id="in"),
+        pytest.param("NOT adcode BETWEEN '410000' AND '419999'", ["AH1"], id="not-between"),
+        pytest.param("phone IS NULL AND status = 'active'", ["AH1", "ZZ2"], id="is-null"),
+        pytest.param("updated > TIMESTAMP('2000-01-01T00:00:00Z')", PUBLISHED, id="updated"),
+        pytest.param("status = 'revoked'", [], id="unpublished-stays-unpublished"),
+    ],
+)
+def test_cql2_text_filters(ogc: TestClient, cql: str, expected: list[str]) -> None:
+    body = ogc.get(ITEMS, params={"filter": cql, "filter-lang": "cql2-text"}).json()
+    assert ids(body) == expected and body["numberMatched"] == len(expected)
+
+
+def test_queryables_name_what_a_filter_may_use(ogc: TestClient) -> None:
+    response = ogc.get("/ogc/collections/stations/queryables")
+    assert response.headers["content-type"] == "application/schema+json"
+    properties = response.json()["properties"]
+    assert properties["kind"]["enum"] == ["outdoor_worker_station", "driver_home"]
+    assert properties["updated"]["format"] == "date-time"
+    assert ogc.get(ITEMS, params={"filter": "beer = 1"}).json()["detail"]["field"] == "filter"
+    assert ogc.get(f"{ITEMS}?filter=kind%3D%27x%27&filter-lang=cql2-json").status_code == 400
+    assert ogc.get("/ogc/collections/regions/items?filter=level%3D%27city%27").status_code == 400

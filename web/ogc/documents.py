@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from stations.core.vocab import KINDS
 from stations.coverage.region_layer import LAYER_LEVELS, RegionLayer
-from stations.store.features import PUBLIC_STATUSES, StationFeatures
+from stations.store.features import PUBLIC_STATUSES, QUERYABLES, StationFeatures
 from web.ogc.crs import CRS84, URIS
 from web.ogc.encode import iso
-from web.ogc.links import GEOJSON, HTML, JSON, OPENAPI_JSON, link
+from web.ogc.links import GEOJSON, HTML, JSON, OPENAPI_JSON, SCHEMA_JSON, link
 
 TITLE = "户外劳动者服务站点与司机之家 / Outdoor-worker stations and driver homes"
 CONFORMANCE = (
@@ -17,7 +18,14 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
 )
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 COLLECTIONS: dict[str, dict[str, str]] = {
     "stations": {
@@ -26,7 +34,7 @@ COLLECTIONS: dict[str, dict[str, str]] = {
             "规划中、运营中和暂停的户外劳动者服务站点与司机之家，公开字段 / Planned, active and "
             f"suspended stations ({', '.join(PUBLIC_STATUSES)}) with their public fields. Filter "
             "by kind, status, service (all required), adcode (a region and everything in it), "
-            "bbox and datetime (last change)."
+            "bbox, datetime (last change) and CQL2-text filter (see queryables)."
         ),
     },
     "regions": {
@@ -91,5 +99,20 @@ def collection(collection_id: str, root: str, *, features: StationFeatures,
             *own,
             link(f"{base}/items", "items", GEOJSON, "要素 / Features (GeoJSON)"),
             link(f"{base}/items?f=html", "items", HTML, "要素 / Features (HTML)"),
+            *([link(f"{base}/queryables", QUERYABLES_REL, SCHEMA_JSON, "可过滤的属性 / Queryables")]
+              if collection_id == "stations" else []),
         ],
     }
+
+
+def queryables(url: str) -> dict[str, Any]:
+    """What a CQL2 filter on stations may name, as a JSON Schema."""
+    text = {"type": "string"}
+    properties: dict[str, Any] = {name: dict(text, title=name) for name in QUERYABLES}
+    properties["kind"] |= {"enum": list(KINDS)}
+    properties["status"] |= {"enum": list(PUBLIC_STATUSES)}
+    properties["updated"] |= {"format": "date-time", "title": "最后修改 / last change"}
+    properties["status_date"] |= {"format": "date"}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": url,
+            "type": "object", "title": COLLECTIONS["stations"]["title"],
+            "properties": properties, "additionalProperties": False}

@@ -61,12 +61,17 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "adcode": _param("adcode", "行政区划代码：该区域及其下级 / adcode: this region and everything in it",
                      {"type": "string", "pattern": "^[0-9]{6}$"}),
     "level": _enum_list(list(LAYER_LEVELS), "行政级别（任一）/ level (any of)", "level"),
+    "filter": _param("filter", "CQL2-text 过滤表达式 / CQL2-text filter on the queryables, e.g. "
+                               "kind = 'driver_home' AND county LIKE '%区'", {"type": "string"}),
+    "filter-lang": _param("filter-lang", "过滤语言 / filter language",
+                          {"type": "string", "enum": ["cql2-text", "cql-text"], "default": "cql2-text"}),
     "featureId": _param("featureId", "要素 id / feature id", {"type": "string"}, where="path",
                         required=True),
 }
 COMMON = ("f", "lang")
 ITEMS = ("limit", "offset", "after", "before", "bbox", "bbox-crs", "crs", "datetime")
-FILTERS = {"stations": ("kind", "status", "service", "adcode"), "regions": ("level", "adcode")}
+FILTERS = {"stations": ("kind", "status", "service", "adcode", "filter", "filter-lang"),
+           "regions": ("level", "adcode")}
 
 
 def _refs(names: tuple[str, ...]) -> list[dict[str, str]]:
@@ -126,6 +131,7 @@ SCHEMAS: dict[str, Any] = {
                        "timeStamp": {"type": "string", "format": "date-time"},
                        "numberMatched": {"type": "integer", "minimum": 0},
                        "numberReturned": {"type": "integer", "minimum": 0}}},
+    "queryables": {"type": "object", "properties": {"properties": {"type": "object"}}},
     "exception": {"type": "object", "required": ["code"],
                   "properties": {"code": {"type": "string"}, "description": {"type": "string"}}},
 }
@@ -153,6 +159,10 @@ def openapi_document(root: str) -> dict[str, Any]:
         paths[f"/collections/{cid}/items"] = _get(
             f"{meta['title']}：要素 / features", f"get_{cid}_features", "application/geo+json",
             "featureCollectionGeoJSON", COMMON + ITEMS + FILTERS[cid], tags)
+        if cid == "stations":
+            paths[f"/collections/{cid}/queryables"] = _get(
+                "可过滤的属性 / Queryables", f"get_{cid}_queryables", "application/schema+json",
+                "queryables", COMMON, tags)
         paths[f"/collections/{cid}/items/{{featureId}}"] = _get(
             f"{meta['title']}：单个要素 / one feature", f"get_{cid}_feature", "application/geo+json",
             "featureGeoJSON", ("featureId", "crs", *COMMON), tags, not_found=True)

@@ -16,14 +16,15 @@ from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
 from geodata.errors import RegionNotFound
+from stations.core.cql import parse_cql2
 from stations.errors import InvalidInput, NotFound
-from stations.store.features import PUBLIC_STATUSES, FeatureFilter
+from stations.store.features import PUBLIC_STATUSES, QUERYABLES, FeatureFilter
 from web.deps import ServicesDep
 from web.ogc import documents
 from web.ogc.crs import DEFAULT, parse_crs
 from web.ogc.encode import RegionEncoder, collection_bytes, station_features, timestamp
 from web.ogc.html import render
-from web.ogc.links import GEOJSON, HTML, JSON, OPENAPI_JSON, link, page_links, root, self_and_alternate
+from web.ogc.links import GEOJSON, HTML, JSON, OPENAPI_JSON, SCHEMA_JSON, link, page_links, root, self_and_alternate
 from web.ogc.openapi import openapi_document
 from web.ogc.params import COMMON, ItemsQuery, check_known, parse_items, wants_html
 from web.ogc.schemas import (
@@ -35,6 +36,7 @@ from web.ogc.schemas import (
     LandingPage,
     OgcException,
     OpenApiDocument,
+    Queryables,
 )
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -156,12 +158,24 @@ def collection(collection_id: str, request: Request, services: ServicesDep) -> R
     return _json(doc, crs_header=DEFAULT.header)
 
 
+@router.get("/collections/{collection_id}/queryables", response_model=Queryables,
+            summary="可过滤的属性 / Queryables (JSON Schema)",
+            responses={200: {"content": {SCHEMA_JSON: {}}}})
+def queryables(collection_id: str, request: Request) -> Response:
+    if _collection_id(collection_id) != "stations":
+        raise NotFound("区域数据集按 level 和 adcode 过滤，没有 CQL2 过滤 / the regions collection "
+                       "takes level and adcode, not CQL2 filters")
+    check_known(request.query_params, COMMON)
+    return _json(documents.queryables(f"{root(request)}/collections/stations/queryables"),
+                 SCHEMA_JSON)
+
+
 @router.get("/collections/{collection_id}/items", response_model=FeatureCollection,
             summary="要素 / Features, paged by next links",
             responses={200: {"content": {GEOJSON: {}, HTML: {}}}})
 def items(collection_id: str, request: Request, services: ServicesDep) -> Response:
     cid = _collection_id(collection_id)
-    query = parse_items(cid, request.query_params)
+    query = parse_items(cid, request.query_params, with_filter=cid == "stations")
     html = wants_html(request.query_params, request.headers.get("accept"))
     if cid == "stations":
         features, ids, total, more = _station_page(services, query)
@@ -207,10 +221,11 @@ def _adcode(query: ItemsQuery) -> str | None:
 
 def _station_page(services: Any, query: ItemsQuery) -> tuple[list[Any], list[str], int, tuple[bool, bool]]:
     props = query.properties
+    where = parse_cql2(query.filter_text, QUERYABLES) if query.filter_text else None
     flt = FeatureFilter(bbox=query.bbox, kinds=props.get("kind", ()),
                         statuses=props.get("status", PUBLIC_STATUSES),
                         services=props.get("service", ()), adcode=_adcode(query),
-                        changed=query.changed)
+                        changed=query.changed, where=where)
     source = services.station_features
     page = source.page(flt, query.cursor, query.limit)
     total = source.count(flt)

@@ -89,6 +89,15 @@ class OgcException(BaseModel):
     description: str
 
 
+class Queryables(BaseModel):
+    """The properties a CQL2 filter may name, as a JSON Schema."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = "object"
+    title: str
+    properties: dict[str, Any]
+
+
 class OpenApiDocument(BaseModel):
     """The OpenAPI 3.0 document of the OGC endpoints."""
 
