@@ -1,7 +1,9 @@
 """OGC API download speed: 200,000 stations pulled by GDAL page by page, against
 ``stations export x.geojson`` on the same registry, in the same run.
 
-    python benchmarks/bench_ogc.py [N]
+    python benchmarks/bench_ogc.py [N] [DB_FILE]
+
+(``DB_FILE``: keep the registry there and reuse it on the next run.)
 
 The server runs as ``stations serve`` in its own process (as in production); GDAL reads
 ``OAPIF:http://…/ogc`` layer ``stations`` following ``next`` links. Measured:
@@ -48,9 +50,11 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
-        db = f"sqlite:///{tmp / 'bench.db'}"
+        db_file = Path(sys.argv[2]) if len(sys.argv) > 2 else tmp / "bench.db"
+        db = f"sqlite:///{db_file}"
         registry = Registry.open(db)
-        import_ledger(registry, write_synthetic_csv(tmp / "ledger.csv", n=n, seed=7))
+        if registry.count() != n:
+            import_ledger(registry, write_synthetic_csv(tmp / "ledger.csv", n=n, seed=7))
         published = sum(1 for st in registry.all() if st.status in ("planned", "active", "suspended"))
         registry.close()
 
