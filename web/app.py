@@ -20,6 +20,8 @@ from web.ogc.routes import router as ogc_router
 from web.routers import auth as auth_router
 from web.routers import coverage as coverage_router
 from web.routers import coverage_download as coverage_download_router
+from web.routers import docs as docs_router
+from web.routers import driver_app as driver_app_router
 from web.routers import inspections as inspections_router
 from web.routers import maps as maps_router
 from web.routers import nearest as nearest_router
@@ -53,6 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="户外劳动者服务站点与司机之家 / Outdoor-worker stations and driver homes",
         version="0.1.0",
         lifespan=lifespan,
+        # Swagger UI is served from the app's own files (web.routers.docs), not a CDN
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
     # pages, scripts and maps travel compressed (Leaflet 148 KB → 42 KB; a national
@@ -78,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coverage_download_router.router)
     app.include_router(regions_router.router)
     app.include_router(pages_router.router)
+    app.include_router(driver_app_router.router)
+    app.include_router(docs_router.router)
     app.include_router(ogc_router)  # OGC API - Features under /ogc
     # vendored Leaflet lives with the map renderer (the CLI writes maps too)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")

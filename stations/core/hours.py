@@ -5,14 +5,19 @@ The text form is a small, strict subset of OpenStreetMap's ``opening_hours``:
 overnight ranges such as ``Mo-Su 22:00-06:00`` run into the next day. What ledgers
 write (``8:00—18:00``, ``全天``, ``周一至周日 8点-18点`` ...) is read into that form by
 :func:`parse_hours`.
+
+:func:`hours_now` says what a person wants to know at a moment: open or closed, and
+when that changes ("营业中 · 18:30 打烊", "已打烊 · 明天 08:00 开门"), in China time.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from stations.core.clock import CHINA_TZ
 
@@ -63,6 +68,12 @@ class OpeningHours:
     def _open_minutes(self) -> frozenset[int]:
         return _open_minutes(self)
 
+    def week_spans(self) -> tuple[tuple[int, int], ...]:
+        """Open intervals as ``(start, end)`` minutes of the week (Monday 00:00 is 0,
+        ``end`` exclusive, at most 10080), merged and sorted; an interval over Sunday
+        midnight is split in two. ``((0, 10080),)`` when always open."""
+        return _week_spans(self)
+
     def __str__(self) -> str:
         if self.always:
             return "24/7"
@@ -92,6 +103,116 @@ def _open_minutes(hours: OpeningHours) -> frozenset[int]:
                 first = day * 1440 + span.start_min
                 open_set.update((first + i) % _MINUTES_PER_WEEK for i in range(length))
     return frozenset(open_set)
+
+
+@lru_cache(maxsize=4096)
+def _week_spans(hours: OpeningHours) -> tuple[tuple[int, int], ...]:
+    if hours.always:
+        return ((0, _MINUTES_PER_WEEK),)
+    minutes = sorted(_open_minutes(hours))
+    spans: list[tuple[int, int]] = []
+    for m in minutes:
+        if spans and spans[-1][1] == m:
+            spans[-1] = (spans[-1][0], m + 1)
+        else:
+            spans.append((m, m + 1))
+    return tuple(spans)
+
+
+@lru_cache(maxsize=4096)
+def _changes(hours: OpeningHours) -> tuple[int, ...]:
+    """The minutes of the week at which the station opens or closes, sorted."""
+    spans = _week_spans(hours)
+    if spans == ((0, _MINUTES_PER_WEEK),):
+        return ()
+    points = {p % _MINUTES_PER_WEEK for span in spans for p in span}
+    # a span ending at Sunday 24:00 and one starting Monday 00:00 are one opening
+    return tuple(sorted(p for p in points
+                        if _is_open_at(spans, p) != _is_open_at(spans, p - 1)))
+
+
+def _is_open_at(spans: tuple[tuple[int, int], ...], minute: int) -> bool:
+    minute %= _MINUTES_PER_WEEK
+    i = bisect_right(spans, (minute, _MINUTES_PER_WEEK)) - 1
+    return i >= 0 and spans[i][0] <= minute < spans[i][1]
+
+
+@dataclass(frozen=True)
+class HoursNow:
+    """Open or not at a moment, and the next change, in China time.
+
+    ``state`` is ``always`` (open day and night), ``open``, ``closed`` or ``unknown`` (no
+    hours recorded). For ``open``, ``closes_at`` is the local time of closing (``24:00``
+    for midnight at the end of a day); for ``closed``, ``opens_at`` the time of opening.
+    ``day_offset`` counts days from today (0 today, 1 tomorrow, ...) and ``weekday`` is
+    the day of the change (0 = Monday); ``minutes`` is how long until then.
+    """
+
+    state: str
+    opens_at: str | None = None
+    closes_at: str | None = None
+    day_offset: int | None = None
+    weekday: int | None = None
+    minutes: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {"state": self.state, "opens_at": self.opens_at, "closes_at": self.closes_at,
+                "day_offset": self.day_offset, "weekday": self.weekday,
+                "minutes": self.minutes}
+
+
+UNKNOWN_HOURS = HoursNow("unknown")
+ALWAYS_OPEN = HoursNow("always")
+
+
+def hours_now(hours: OpeningHours | None, when: datetime | None = None) -> HoursNow:
+    """Whether a station is open at ``when`` (default: now) and when that changes.
+
+    Parameters
+    ----------
+    hours : OpeningHours or None
+        Parsed hours; ``None`` means unknown.
+    when : datetime, optional
+        The moment; aware, or naive in China time.
+
+    Returns
+    -------
+    HoursNow
+    """
+    if hours is None:
+        return UNKNOWN_HOURS
+    if hours.always:
+        return ALWAYS_OPEN
+    local = (when or datetime.now(CHINA_TZ))
+    local = local.astimezone(CHINA_TZ) if local.tzinfo else local.replace(tzinfo=CHINA_TZ)
+    return hours_at_minute(hours, minute_of_week(local))
+
+
+@lru_cache(maxsize=65536)
+def hours_at_minute(hours: OpeningHours, minute: int) -> HoursNow:
+    """:func:`hours_now` at a minute of the week in China time (Monday 00:00 is 0)."""
+    changes = _changes(hours)
+    if not changes:
+        return ALWAYS_OPEN if hours.always or _week_spans(hours) else UNKNOWN_HOURS
+    is_open = _is_open_at(_week_spans(hours), minute)
+    i = bisect_right(changes, minute)
+    change = changes[i] if i < len(changes) else changes[0] + _MINUTES_PER_WEEK
+    day_offset = change // 1440 - minute // 1440
+    at = change % 1440
+    if is_open and at == 0 and day_offset > 0:
+        # closing at the end of a day is "24:00" of that day, not "00:00" of the next
+        day_offset, at = day_offset - 1, 1440
+    text = _fmt(at) if at < 1440 else "24:00"
+    weekday = (minute // 1440 + day_offset) % 7
+    return HoursNow(
+        state="open" if is_open else "closed",
+        opens_at=None if is_open else text,
+        closes_at=text if is_open else None,
+        day_offset=day_offset,
+        weekday=weekday,
+        minutes=change - minute,
+    )
 
 
 def _fmt(minutes: int) -> str:

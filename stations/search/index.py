@@ -24,10 +24,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from geodata.crs import wgs84_to_bd09_point
 from geodata.geodesy import ecef_point
 from stations.core.clock import china_time
-from stations.core.hours import minute_of_week
-from stations.core.navigation import format_links, navigation_links
+from stations.core.hours import UNKNOWN_HOURS, HoursNow, hours_at_minute, minute_of_week
+from stations.core.navigation import baidu_origin, check_travel, format_links, navigation_links
 from stations.search.inputs import Filters, check_k, check_max_distance, check_point, check_points, parse_filters
 from stations.search.scan import Found, search_many, search_one
 from stations.search.tree import RECORD_FIELDS, Plan, build_trees, make_plan, passes, table_columns, unchecked_plan
@@ -66,12 +67,20 @@ class Result:
     city: str | None
     county: str | None
     navigation: dict[str, str] = field(default_factory=dict, compare=False)
-    """Links for Amap, Baidu, Apple Maps and the phone's own map app (``geo:``)."""
+    """Route-planning links for Amap, Baidu, Apple Maps and the phone's map app (``geo:``)."""
+    hours: HoursNow = UNKNOWN_HOURS
+    """Open or closed at the time of the search and when that changes (China time)."""
+    carriageway: dict[str, Any] | None = None
+    """For an expressway site whose name says which way it serves: ``toward`` (the place
+    or compass word of the name) and ``bearing_deg`` (from the site towards it, or None)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields, navigation links included."""
         out = {name: getattr(self, name) for name in _RESULT_FIELDS}
         out["services"] = list(self.services)
+        out["hours"] = self.hours.to_dict()
+        if self.carriageway is not None:
+            out["carriageway"] = dict(self.carriageway)
         if not self.navigation:
             out["navigation"] = navigation_links(self.lon, self.lat, self.name)
         return out
@@ -88,6 +97,7 @@ class NearestIndex:
         self._trees = build_trees(columns)
         self._plans: dict[Filters, Plan] = {}
         self._open_tables: dict[int, BoolArray] = {}
+        self._hours_now: dict[tuple[int, int], HoursNow] = {}
         self._lock = threading.Lock()
         self._default_plan = self._plan(_NO_FILTERS)
 
@@ -127,6 +137,7 @@ class NearestIndex:
         compliant_only: bool = False,
         max_distance_m: float | None = None,
         crs: str = "wgs84",
+        travel: str = "car",
     ) -> list[Result]:
         """The ``k`` stations nearest to a point, nearest first (geodesic, WGS-84).
 
@@ -154,6 +165,9 @@ class NearestIndex:
             Leave out stations farther than this.
         crs : str
             ``wgs84`` (default), ``gcj02`` or ``bd09``.
+        travel : str
+            How the person moves, for the navigation links: ``car`` (default), ``ride``
+            or ``walk``; the links start from the point searched.
 
         Returns
         -------
@@ -166,12 +180,13 @@ class NearestIndex:
         """
         now = china_time(now)
         qlon, qlat = check_point(lon, lat, crs)
+        travel = check_travel(travel)
         positions, dist, bearings = self._query_one(
             qlon, qlat, k, now, max_distance_m,
             {"kind": kind, "services": services, "open_now": open_now, "status": status,
              "compliant_only": compliant_only},
         )
-        return self.results(positions, dist, bearings, now)
+        return self.results(positions, dist, bearings, now, travel=travel, origin=(qlon, qlat))
 
     def query_positions(
         self, lon: float, lat: float, k: int = 5, *, now: datetime | None = None,
@@ -247,30 +262,52 @@ class NearestIndex:
         return out_pos, out_dist
 
     def results(self, positions: IntArray, distances_m: FloatArray, bearings_deg: FloatArray,
-                now: datetime | None = None) -> list[Result]:
-        """:class:`Result` objects for rows found by a fast path."""
+                now: datetime | None = None, *, travel: str = "car",
+                origin: tuple[float, float] | None = None) -> list[Result]:
+        """:class:`Result` objects for rows found by a fast path; ``origin`` (WGS-84) is
+        where the navigation links start, when the apps need one."""
         c = self._c
         positions = np.asarray(positions, dtype=np.int64)
+        now = china_time(now)
         table = self._open_table(now)
+        minute = minute_of_week(now)
+        start = "" if origin is None else baidu_origin(wgs84_to_bd09_point(*origin))
         out = []
-        for record, code, dist, bearing, gcj, bd in zip(
+        for record, code, dist, bearing, gcj, bd, side in zip(
             c["records"].take(positions, axis=0).tolist(),
             c["hours_code"].take(positions).tolist(),
             np.asarray(distances_m).tolist(),
             np.asarray(bearings_deg).tolist(),
             c["gcj02"].take(positions, axis=0).tolist(),
             c["bd09"].take(positions, axis=0).tolist(),
+            c["carriageway"].take(positions).tolist(),
             strict=True,
         ):
             values = dict(zip(RECORD_FIELDS, record, strict=True))
             values["standing"] = values["standing"] or "never_inspected"
             values["services"] = tuple(values["services"] or ())
-            links = format_links(values["name"], (values["lon"], values["lat"]), gcj, bd)
+            links = format_links(values["name"], (values["lon"], values["lat"]), gcj, bd,
+                                 travel=travel, origin=start)
             out.append(Result(**values, distance_m=round(dist, 1),
                               bearing_deg=round(bearing % 360.0, 1),
                               open_now=None if code < 0 else bool(table[code]),
-                              navigation=links))
+                              navigation=links, hours=self._hours_at(code, minute),
+                              carriageway=side))
         return out
+
+    def _hours_at(self, code: int, minute: int) -> HoursNow:
+        """Open or closed, and the next change, for distinct hours ``code`` (-1: unknown)."""
+        if code < 0:
+            return UNKNOWN_HOURS
+        key = (code, minute)
+        found = self._hours_now.get(key)
+        if found is None:
+            found = hours_at_minute(self._c["hours"][code], minute)
+            with self._lock:
+                if len(self._hours_now) >= 65536:
+                    self._hours_now.clear()
+                self._hours_now[key] = found
+        return found
 
     # the route search shares these with the nearest search
 

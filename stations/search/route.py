@@ -24,6 +24,7 @@ from scipy.spatial import cKDTree
 
 from geodata.geodesy import bearing_deg, distance_m, to_ecef_m
 from stations.core.clock import china_time
+from stations.core.navigation import check_travel
 from stations.errors import InvalidInput
 from stations.search.index import LiveIndex, NearestIndex, Result
 from stations.search.inputs import check_max_distance, check_points, parse_filters
@@ -81,6 +82,7 @@ def stations_along_route(
     status: Iterable[str] | str | None = ("active",),
     compliant_only: bool = False,
     crs: str = "wgs84",
+    travel: str = "car",
 ) -> list[RouteResult]:
     """Qualifying stations within ``corridor_m`` of a route, in order along it.
 
@@ -97,6 +99,9 @@ def stations_along_route(
         Filters, as for :meth:`stations.search.index.NearestIndex.query`.
     crs : str
         Coordinate system of the route: ``wgs84`` (default), ``gcj02`` or ``bd09``.
+    travel : str
+        For the navigation links, which start where the route starts: ``car`` (default),
+        ``ride`` or ``walk``.
 
     Returns
     -------
@@ -116,6 +121,7 @@ def stations_along_route(
     fil = parse_filters(kind=kind, services=services, open_now=open_now, status=status,
                         compliant_only=compliant_only)
     now = china_time(now)
+    travel = check_travel(travel)
     route = _split(*_route_lonlat(route_coords, crs))
     plan = index.plan(fil)
     if plan.positions.size == 0:
@@ -140,7 +146,9 @@ def stations_along_route(
                                                               st_lat))
     order = np.lexsort((cand, offset, along))
     bearings = np.atleast_1d(bearing_deg(point_lon, point_lat, st_lon, st_lat))
-    stations = index.results(cand[order], offset[order], bearings[order], now)
+    # the navigation links start where the route does
+    stations = index.results(cand[order], offset[order], bearings[order], now,
+                             travel=travel, origin=(float(route.lon[0]), float(route.lat[0])))
     return [RouteResult(round(float(a), 1), s.distance_m, s)
             for a, s in zip(along[order].tolist(), stations, strict=True)]
 

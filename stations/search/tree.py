@@ -23,6 +23,7 @@ from scipy.spatial import cKDTree
 
 from geodata.crs import wgs84_to_bd09, wgs84_to_gcj02
 from geodata.geodesy import to_ecef_m
+from stations.core.carriageway import toward, toward_bearing
 from stations.core.hours import HoursError, OpeningHours, parse_hours
 from stations.core.vocab import KINDS, SERVICE_BIT, STATUSES, services_mask
 from stations.errors import InvalidInput
@@ -98,6 +99,7 @@ def table_columns(frame: pd.DataFrame) -> dict[str, Any]:
     c["gcj02"] = np.column_stack(wgs84_to_gcj02(safe_lon, safe_lat)) if n else np.empty((0, 2))
     c["bd09"] = np.column_stack(wgs84_to_bd09(safe_lon, safe_lat)) if n else np.empty((0, 2))
     c["hours_code"], c["hours"] = _hours_codes(c["opening_hours"])
+    c["carriageway"] = _carriageways(c["name"], lon, lat)
     # slot 0 counts unknown hours (code -1)
     c["hours_count"] = np.bincount(c["hours_code"] + 1, minlength=len(c["hours"]) + 1)
     return c
@@ -209,6 +211,22 @@ def _mask_of(codes: Any) -> int:
     if not isinstance(codes, list | tuple | frozenset | set | np.ndarray):
         return 0  # missing (None, NaN)
     return services_mask([c for c in codes if c in SERVICE_BIT])
+
+
+def _carriageways(names: npt.NDArray[Any], lon: npt.NDArray[np.float64],
+                  lat: npt.NDArray[np.float64]) -> npt.NDArray[Any]:
+    """Per row, ``{"toward": 芜湖, "bearing_deg": 101.2}`` for an expressway site whose name
+    says which direction it serves (see :mod:`stations.core.carriageway`), else None."""
+    out = np.full(names.size, None, dtype=object)
+    for i, name in enumerate(names.tolist()):
+        # a cheap look for the characters every direction needs, before the parser
+        if isinstance(name, str) and ("方向" in name or "往" in name or "行" in name
+                                      or "向" in name):
+            destination = toward(name)
+            if destination is not None and np.isfinite(lon[i]) and np.isfinite(lat[i]):
+                out[i] = {"toward": destination,
+                          "bearing_deg": toward_bearing(float(lon[i]), float(lat[i]), destination)}
+    return out
 
 
 def _hours_codes(texts: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int32], list[OpeningHours]]:

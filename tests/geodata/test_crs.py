@@ -418,3 +418,12 @@ def test_generic_conversion_from_wgs84_to_wgs84_returns_the_input():
 def test_generic_conversion_rejects_unknown_crs():
     with pytest.raises(CRSError):
         crs.to_wgs84(116.404, 39.915, "mercator")
+
+
+@pytest.mark.parametrize(("lon", "lat"), [(113.6253, 34.7466), (87.6, 43.8), (2.35, 48.85)])
+def test_one_point_bd09_matches_the_array_conversion(lon: float, lat: float) -> None:
+    from geodata.crs import wgs84_to_bd09, wgs84_to_bd09_point
+
+    fast = wgs84_to_bd09_point(lon, lat)
+    assert fast == pytest.approx(wgs84_to_bd09(lon, lat), abs=1e-12)
+    assert all(type(v) is float for v in fast)

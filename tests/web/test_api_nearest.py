@@ -48,10 +48,10 @@ def test_nearest_demo_stations_in_geodesic_order(client: TestClient) -> None:
         assert r["city"] == "郑州市"
 
 
-def test_navigation_link_opens_amap_at_the_gcj02_spot(client: TestClient) -> None:
+def test_navigation_link_plans_an_amap_route_to_the_gcj02_spot(client: TestClient) -> None:
     r = client.get("/api/nearest", params={"lon": ZHENGZHOU[0], "lat": ZHENGZHOU[1], "k": 1}).json()["results"][0]
-    position = parse_qs(urlparse(r["navigation"]["amap"]).query)["position"][0]
-    lon, lat = (float(v) for v in position.split(","))
+    destination = parse_qs(urlparse(r["navigation"]["amap"]).query)["to"][0]
+    lon, lat = (float(v) for v in destination.split(",")[:2])
     glon, glat = wgs84_to_gcj02(r["lon"], r["lat"])
     assert (lon, lat) == pytest.approx((glon, glat), abs=1e-5)
 

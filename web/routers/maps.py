@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
@@ -10,6 +12,15 @@ from web.deps import CoverageDep, SettingsDep
 from web.routers.coverage import GapsParam, QueryDep
 
 router = APIRouter(prefix="/maps", tags=["maps"])
+MAP_TITLE = "覆盖地图 / Coverage map"
+
+
+def accessible_page(html: str, title: str = MAP_TITLE) -> str:
+    """Folium writes ``<html>`` with no language and no ``<title>``: screen readers need both."""
+    html = re.sub(r"<html(?![^>]*\blang=)", '<html lang="zh-CN"', html, count=1)
+    if not re.search(r"<title>", html[:4000]):
+        html = html.replace("<head>", f"<head>\n<title>{title}</title>", 1)
+    return html
 
 
 @router.get("/coverage", response_class=HTMLResponse,
@@ -29,4 +40,4 @@ async def coverage_page(
             result, tile_url=settings.tile_url, tile_attribution=settings.tile_attribution,
             tile_crs=settings.tile_crs).html())
 
-    return HTMLResponse(await run_in_threadpool(build))
+    return HTMLResponse(accessible_page(await run_in_threadpool(build)))

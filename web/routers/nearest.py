@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from stations.errors import InvalidInput
+from stations.search.reach import nearest_within_reach
 from stations.search.route import stations_along_route
 from stations.services import Services
 from web import schemas
@@ -82,22 +83,27 @@ def nearest_body(services: Services, params: Mapping[str, Sequence[str]]) -> tup
             k = int(k_text) if k_text else 5
         except ValueError:
             raise InvalidInput("k", f"必须是 1 到 100 的整数 / must be an integer from 1 to 100: {k_text!r}") from None
-        results = services.start_index().live.current.query(
-            _required(params, "lon"),
-            _required(params, "lat"),
-            k,
-            kind=_one(params, "kind") or None,
-            services=list(params.get("service", ())),
-            open_now=_flag(params, "open_now"),
-            compliant_only=_flag(params, "compliant_only"),
-            max_distance_m=_number(params, "max_distance_m"),
-            crs=_one(params, "crs") or "wgs84",
-            status=_statuses(params),
-        )
+        index = services.start_index().live.current
+        lon, lat = _required(params, "lon"), _required(params, "lat")
+        query: dict[str, Any] = {
+            "kind": _one(params, "kind") or None,
+            "services": list(params.get("service", ())),
+            "open_now": _flag(params, "open_now"),
+            "compliant_only": _flag(params, "compliant_only"),
+            "max_distance_m": _number(params, "max_distance_m"),
+            "crs": _one(params, "crs") or "wgs84",
+            "status": _statuses(params),
+            "travel": _one(params, "travel") or "car",
+        }
+        reach = _number(params, "reach_m")
+        if reach is not None:
+            body = nearest_within_reach(index, lon, lat, k, reach, **query).to_dict()
+        else:
+            body = {"results": [r.to_dict() for r in index.query(lon, lat, k, **query)]}
     except Exception as exc:  # noqa: BLE001 - mapped through the one error table
         status, body = status_and_body(exc)
         return status, orjson.dumps(body)
-    return 200, orjson.dumps({"results": [r.to_dict() for r in results]})
+    return 200, orjson.dumps(body)
 
 
 @router.get(
@@ -105,7 +111,12 @@ def nearest_body(services: Services, params: Mapping[str, Sequence[str]]) -> tup
     response_model=schemas.NearestAnswer,
     summary="最近的站点 / Nearest stations",
     description="按 WGS-84 椭球面距离排序 / ordered by geodesic distance on WGS-84. "
-    "Point in `crs` (wgs84, gcj02, bd09). Each result carries navigation links.",
+    "Point in `crs` (wgs84, gcj02, bd09). Each result carries route-planning links "
+    "(`navigation`: amap, baidu, apple, geo) for `travel` (car, ride, walk), `hours` "
+    "(state always/open/closed/unknown, closes_at or opens_at, day_offset, weekday, minutes "
+    "until the change, in China time) and `carriageway` (for expressway sites named after a "
+    "direction). With `reach_m`, only stations within it are `results`; when none is, "
+    "`beyond` is the nearest one farther away.",
 )
 async def nearest(
     request: Request,
@@ -120,6 +131,10 @@ async def nearest(
     max_distance_m: Annotated[str | None, Query(description="metres")] = None,
     crs: Annotated[str, Query(description="wgs84 | gcj02 | bd09")] = "wgs84",
     status: Annotated[list[str], Query(description="默认仅运营中 / default active; `any`: all")] = [],  # noqa: B006
+    travel: Annotated[str, Query(description="car | ride | walk: 导航方式 / for the links")] = "car",
+    reach_m: Annotated[str | None, Query(
+        description="可到达距离（米）/ how far the person can go, metres: results stop there, "
+                    "and `beyond` names the nearest station past it when none is within")] = None,
 ) -> Response:
     params = parse_qs(request.url.query, keep_blank_values=True)
     code, body = nearest_body(services, params)
@@ -135,6 +150,7 @@ class RouteQuery(BaseModel):
     open_now: bool = False
     compliant_only: bool = False
     crs: str = "wgs84"
+    travel: str = "car"
 
 
 @router.post("/route/stations", response_model=schemas.RouteAnswer, summary="沿途站点 / Stations along a route")
@@ -142,6 +158,7 @@ async def route_stations(index: IndexDep, query: RouteQuery) -> Response:
     found = stations_along_route(
         index, query.route, query.corridor_m, kind=query.kind or None, services=query.service,
         open_now=query.open_now, compliant_only=query.compliant_only, crs=query.crs,
+        travel=query.travel,
     )
     body = {"results": [r.to_dict() for r in found], "corridor_m": query.corridor_m}
     return Response(orjson.dumps(body), media_type="application/json")

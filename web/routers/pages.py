@@ -27,6 +27,14 @@ PAGE_TEXT_FILE = TEMPLATES_DIR / "page_text.json"
 LEAFLET_URL = STATIC_URL + VENDORED["leaflet"].rsplit("/", 1)[0] + "/"
 # the needs drivers and riders ask about most, as filter chips on the driver page
 CHIP_SERVICES = ("toilet", "hot_water", "phone_charging", "shower", "truck_parking")
+# who is asking on the driver page: how far they can go, what they look for first, and how
+# they travel (for the navigation links); the page says the reach in words
+DRIVER_MODES = (
+    {"code": "rider", "icon": "🛵", "reach_m": 3_000, "kind": "outdoor_worker_station",
+     "travel": "ride", "area_m": 15_000},
+    {"code": "driver", "icon": "🚚", "reach_m": 50_000, "kind": "driver_home",
+     "travel": "car", "area_m": 150_000},
+)
 # the planner's table: (column, numeric)
 TABLE_COLUMNS = (
     ("name", False), ("adcode", False), ("stations", True), ("unlocated", True), ("area_km2", True),
@@ -62,7 +70,9 @@ def page_config(page: str, settings: Settings) -> dict[str, Any]:
     if page == "inspect":
         prefixes += ("planner.province", "planner.city", "planner.county")
     text = {k: v for k, v in page_text().items() if k.startswith(prefixes)}
+    extra = {"modes": DRIVER_MODES} if page == "driver" else {}
     return {
+        **extra,
         "page": page,
         "tile": {"url": settings.tile_url, "attribution": settings.tile_attribution,
                  "crs": settings.tile_crs},
@@ -88,7 +98,7 @@ def render(request: Request, page: str, settings: Settings, **extra: Any) -> HTM
 
 @router.get("/", response_class=HTMLResponse)
 def driver_page(request: Request, settings: SettingsDep) -> HTMLResponse:
-    return render(request, "driver", settings, chip_services=CHIP_SERVICES)
+    return render(request, "driver", settings, chip_services=CHIP_SERVICES, modes=DRIVER_MODES)
 
 
 @router.get("/planner", response_class=HTMLResponse)

@@ -58,7 +58,8 @@ const Pages = (() => {
     root.querySelectorAll("[data-lang-toggle]").forEach((b) => {
       b.textContent = lang === "zh" ? "EN" : "中文";
       b.lang = lang === "zh" ? "en" : "zh-CN";
-      b.setAttribute("aria-label", t("common.switch_language"));
+      // the accessible name starts with what the button shows (speech control users say "EN")
+      b.setAttribute("aria-label", `${b.textContent} · ${t("common.switch_language")}`);
     });
   }
 
@@ -111,6 +112,65 @@ const Pages = (() => {
     if (metres < 1000) return t("common.metres", { n: Math.round(metres) });
     const km = metres / 1000;
     return t("common.kilometres", { n: km < 10 ? km.toFixed(1) : Math.round(km) });
+  }
+
+  /** A round reach: 3000 → "3 公里", 500 → "500 米". */
+  function formatReach(metres) {
+    if (metres < 1000) return t("common.metres", { n: Math.round(metres) });
+    return t("common.kilometres", { n: Number((metres / 1000).toFixed(1)) });
+  }
+
+  /** How long ago, in words: 25 分钟 / 3 小时 / 2 天 (at least 1 minute). */
+  function formatAge(ms) {
+    const minutes = Math.max(1, Math.round(ms / 60000));
+    if (minutes < 90) return t("common.minutes", { n: minutes });
+    const hours = Math.round(minutes / 60);
+    if (hours < 36) return t("common.hours", { n: hours });
+    return t("common.days", { n: Math.round(hours / 24) });
+  }
+
+  // --- opening hours in words ------------------------------------------------------
+
+  const weekday = (n) => t(`common.weekday_${n}`);
+
+  /** The `hours` object of a result ({state, opens_at, closes_at, day_offset, weekday,
+   *  minutes}) in words: "营业中 · 18:30 打烊", "已打烊 · 明天 08:00 开门", "24 小时开放". */
+  function hoursText(hours) {
+    const h = hours || { state: "unknown" };
+    if (h.state === "always") return t("common.hours_always");
+    if (h.state === "open") {
+      const key = h.day_offset === 0 ? "common.hours_open"
+        : h.day_offset === 1 ? "common.hours_open_tomorrow" : "common.hours_open_day";
+      const text = t(key, { time: h.closes_at, day: weekday(h.weekday) });
+      return h.minutes !== null && h.minutes <= 60
+        ? `${text} · ${t("common.hours_soon", { left: t("common.minutes", { n: h.minutes }) })}` : text;
+    }
+    if (h.state === "closed") {
+      const key = h.day_offset === 0 ? "common.hours_closed_today"
+        : h.day_offset === 1 ? "common.hours_closed_tomorrow" : "common.hours_closed_day";
+      return t(key, { time: h.opens_at, day: weekday(h.weekday) });
+    }
+    return t("common.hours_unknown");
+  }
+
+  const DAY_CODES = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
+
+  /** The canonical opening hours ("Mo-Fr 09:00-17:00; Sa,Su 10:00-16:00", "24/7") in the
+   *  page's language: "周一至周五 09:00–17:00；周六、周日 10:00–16:00". */
+  function scheduleText(canonical) {
+    if (!canonical) return t("common.hours_unknown");
+    if (canonical === "24/7") return t("common.hours_always");
+    const day = (code) => weekday(DAY_CODES.indexOf(code));
+    return canonical.split(";").map((rule) => {
+      const parts = rule.trim().split(" ");
+      const spans = parts.pop().replace(/-/g, "–").replace(/,/g, t("common.day_list_sep"));
+      if (!parts.length) return `${t("common.every_day")} ${spans}`;
+      const days = parts[0].split(",").map((group) => {
+        const [from, to] = group.split("-");
+        return to ? t("common.day_range", { from: day(from), to: day(to) }) : day(from);
+      }).join(t("common.day_list_sep"));
+      return `${days} ${spans}`;
+    }).join(t("common.rule_sep"));
   }
 
   class ApiError extends Error {
@@ -180,6 +240,17 @@ const Pages = (() => {
     return [lon + dlon, lat + dlat];
   }
 
+  /** GCJ-02 → WGS-84 by fixed-point iteration of the forward formula (< 1 cm). */
+  function gcj02ToWgs84(lon, lat) {
+    let [x, y] = [lon, lat];
+    for (let i = 0; i < 4; i += 1) {
+      const [gx, gy] = wgs84ToGcj02(x, y);
+      x -= gx - lon;
+      y -= gy - lat;
+    }
+    return [x, y];
+  }
+
   /** Where a WGS-84 point goes on the tiles (Leaflet's [lat, lon]). */
   function toDisplay(lon, lat) {
     const [x, y] = config.tile.crs === "gcj02" ? wgs84ToGcj02(lon, lat) : [lon, lat];
@@ -195,14 +266,27 @@ const Pages = (() => {
     return span.innerHTML;
   }
 
+  /** Leaflet's zoom buttons in the page's language (their title and accessible name). */
+  function labelZoom(container) {
+    const label = (selector, key) => {
+      const a = container.querySelector(selector);
+      if (a) { a.title = t(key); a.setAttribute("aria-label", t(key)); }
+    };
+    label(".leaflet-control-zoom-in", "common.zoom_in");
+    label(".leaflet-control-zoom-out", "common.zoom_out");
+  }
+
   function createMap(id, center = [34.7466, 113.6253], zoom = 12) {
-    const map = L.map(id, { zoomControl: true }).setView(center, zoom);
+    const map = L.map(id, { zoomControl: false }).setView(center, zoom);
+    L.control.zoom({ zoomInTitle: t("common.zoom_in"), zoomOutTitle: t("common.zoom_out") }).addTo(map);
     L.tileLayer(config.tile.url, {
       // Leaflet shows attribution as HTML: the configured text goes in escaped.
       attribution: escapeHtml(config.tile.attribution || ""),
       maxZoom: 18,
       crossOrigin: false,
     }).addTo(map);
+    labelZoom(map.getContainer());
+    document.addEventListener("langchange", () => labelZoom(map.getContainer()));
     return map;
   }
 
@@ -288,8 +372,9 @@ const Pages = (() => {
   });
 
   return {
-    config, t, term, el, safeHref, serviceIcon, formatDistance, formatTime, api, ApiError, setStatus,
-    wgs84ToGcj02, toDisplay, displayCrs, createMap, RegionPicker, ICONS,
+    config, t, term, el, safeHref, serviceIcon, formatDistance, formatReach, formatAge, formatTime,
+    hoursText, scheduleText, api, ApiError, setStatus,
+    wgs84ToGcj02, gcj02ToWgs84, toDisplay, displayCrs, createMap, RegionPicker, ICONS,
     get lang() { return lang; },
   };
 })();
