@@ -57,6 +57,10 @@ def count_column(kind: str) -> str:
 def region_coverage(coverage: CoverageService, level: str) -> pd.DataFrame:
     """Active stations and covered share of area, per kind, for every region of a level.
 
+    Counties partition cities and provinces, so one analysis by county per kind is summed
+    up to the other levels (covered area and stations add up; the area of a city is the
+    area of its counties).
+
     Parameters
     ----------
     coverage : CoverageService
@@ -69,17 +73,48 @@ def region_coverage(coverage: CoverageService, level: str) -> pd.DataFrame:
         Indexed by adcode: ``area_km2``, ``stations`` and, for each kind,
         ``{kind}_count`` and ``{kind}_coverage_ratio`` (at the kind's default radius).
     """
-    columns: dict[str, pd.Series] = {}
+    counties = _county_sums(coverage)
+    if level != "county":
+        counties = counties.groupby(counties[level]).sum(numeric_only=True)
+    frame = pd.DataFrame({"area_km2": counties["area_km2"]})
+    frame["stations"] = sum(counties[count_column(k)] for k in KINDS)
     for kind in KINDS:
-        table = coverage.analyse(CoverageQuery(by=level, kind=kind)).table
-        # by city, municipalities' counties stand in for cities: keep the cities
-        table = table[table["level"] == level].set_index("adcode")
-        columns["area_km2"] = table["area_km2"]
-        columns[count_column(kind)] = table["stations"]
-        columns[ratio_column(kind)] = table["coverage_ratio"]
-    frame = pd.DataFrame(columns)
-    frame.insert(1, "stations", sum(frame[count_column(k)] for k in KINDS))
+        frame[count_column(kind)] = counties[count_column(kind)]
+        frame[ratio_column(kind)] = (counties[f"{kind}_covered_km2"]
+                                     / counties["area_km2"].where(counties["area_km2"] > 0))
     return frame
+
+
+def _county_sums(coverage: CoverageService) -> pd.DataFrame:
+    """Per county: area, and active stations and covered km² per kind, with the county's
+    city and province adcodes (the one place asking the coverage service)."""
+    parts = {}
+    for kind in KINDS:
+        table = coverage.analyse(CoverageQuery(by="county", kind=kind)).table.set_index("adcode")
+        parts["area_km2"] = table["area_km2"]
+        parts[count_column(kind)] = table["stations"]
+        parts[f"{kind}_covered_km2"] = table["covered_km2"]
+    frame = pd.DataFrame(parts)
+    parents = _parents()
+    frame["city"] = parents["city"].reindex(frame.index)
+    frame["province"] = parents["province"].reindex(frame.index)
+    return frame
+
+
+@functools.lru_cache(maxsize=1)
+def _parents() -> pd.DataFrame:
+    """County adcode → its city (itself for counties of municipalities, which have none)
+    and province."""
+    counties = regions_frame("county")
+    cities = regions_frame("city").set_index("adcode")["parent_adcode"]
+    provinces = set(regions_frame("province")["adcode"])
+    rows = {}
+    for adcode, parent in zip(counties["adcode"], counties["parent_adcode"], strict=True):
+        if parent in provinces:  # a municipality's county: no city above it
+            rows[adcode] = (None, parent)
+        else:
+            rows[adcode] = (parent, cities.get(parent))
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["city", "province"])
 
 
 @functools.lru_cache(maxsize=len(LAYER_LEVELS))
