@@ -22,6 +22,7 @@ from stations.config import Settings
 from stations.coverage.region_layer import RegionLayer
 from stations.coverage.service import CoverageService
 from stations.errors import ConfigurationError, InvalidInput
+from stations.network.service import NetworkService
 from stations.search.keeper import IndexKeeper
 from stations.store.engine import sqlite_file
 from stations.store.features import StationFeatures
@@ -41,6 +42,8 @@ class Services:
     keeper: IndexKeeper | None = None
     """The live search index, kept current (web app only; the CLI builds one per query)."""
     coverage: CoverageService = field(init=False)
+    networks: NetworkService = field(init=False)
+    """Road networks: reach along roads for coverage and nearest results."""
     _token_secret: str | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -49,6 +52,8 @@ class Services:
             self.registry, load=self.station_table,
             snapshot=(lambda: keeper.snapshot) if keeper is not None else None,
         )
+        self.networks = NetworkService(self.registry.engine, self.registry.revision)
+        self.coverage.networks = self.networks
 
     @property
     def period_days(self) -> int:
@@ -73,6 +78,7 @@ class Services:
             keeper = self.keeper
             self.coverage.snapshot = lambda: keeper.snapshot
             self.keeper.start()
+            self.networks.start()  # road networks load in the background
         return self.keeper
 
     @functools.cached_property

@@ -23,7 +23,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "stations.io": ("stations.core", "stations.store"),
     "stations.compliance": ("stations.core", "stations.store", "stations.accounts"),
     "stations.search": ("stations.core", "stations.store"),
-    "stations.coverage": ("stations.core", "stations.store", "stations.search", "stations.io"),
+    "stations.network": ("stations.core", "stations.store", "stations.search"),
+    "stations.coverage": ("stations.core", "stations.store", "stations.search", "stations.io",
+                          "stations.network"),
     "stations.render": ("stations.core", "stations.coverage", "stations.config"),
 }
 MAX_MODULE_LINES = 450

@@ -108,6 +108,10 @@ class NearestResult(Open):
     city: str | None = None
     county: str | None = None
     navigation: dict[str, str] = Field(description="links for Amap, Baidu, Apple Maps and geo:")
+    road_distance_m: float | None = Field(
+        default=None, description="by road, where a road network covers the point (else null)")
+    travel_minutes: float | None = Field(
+        default=None, description="walking (stations) or driving (driver homes) time by road")
 
 
 class NearestAnswer(Open):
@@ -267,6 +271,20 @@ class CoverageRow(Open):
     area_km2: float
     covered_km2: float
     coverage_ratio: float = Field(description="covered_km2 / area_km2, 0 to 1")
+    method: str | None = Field(default=None, description="along roads only: network | circle | mixed")
+    circle_covered_km2: float | None = Field(
+        default=None, description="along roads only: what circles of the same reach cover")
+    circle_coverage_ratio: float | None = None
+
+
+class Reach(Open):
+    network: str = Field(description="walk | bike | drive")
+    minutes: float | None = None
+    reach_m: float | None = None
+    buffer_m: float
+    circle_radius_m: float = Field(description="radius of the circles compared with, metres")
+    method: str = Field(description="network | circle | mixed")
+    networks: list[dict[str, Any]] = Field(description="the road networks used")
 
 
 class GapOut(Open):
@@ -301,6 +319,7 @@ class CoverageAnswer(Open):
     suggestions: list[SuggestionOut] | None = None
     suggested_coverage: dict[str, Any] | None = None
     notes: list[str] | None = None
+    reach: Reach | None = Field(default=None, description="present when measured along roads")
 
 
 # -- regions --------------------------------------------------------------------------------

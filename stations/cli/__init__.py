@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from stations.cli import accounts, compliance, coverage, registry, search, serve  # noqa: F401 - registers commands
+from stations.cli import accounts, compliance, coverage, network, registry, search, serve  # noqa: F401 - registers commands
 from stations.cli.common import app
 
 

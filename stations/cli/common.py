@@ -61,7 +61,10 @@ def user_errors(func: F) -> F:
 
 @contextmanager
 def progress_bar() -> Iterator[Callable[[str, int, int], None] | None]:
-    """A rich progress bar on a terminal; nothing when output goes to a pipe or file."""
+    """A rich progress bar on a terminal; nothing when output goes to a pipe or file.
+
+    The callback takes ``(stage, done, total)``; a ``total`` of 0 means not known yet.
+    """
     if not sys.stderr.isatty():
         yield None
         return
@@ -75,9 +78,10 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None] | None]:
     ) as bar:
 
         def update(stage: str, done: int, total: int) -> None:
+            size = total or None  # 0: not known yet
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+                tasks[stage] = bar.add_task(stage, total=size)
+            bar.update(tasks[stage], completed=done, total=size)
 
         yield update
 

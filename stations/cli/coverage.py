@@ -34,6 +34,15 @@ def coverage_cmd(
         "--gaps", help="列出覆盖空白 / list uncovered hexagons")] = False,
     suggest: Annotated[int, typer.Option(
         help="建议新站点数（需 --demand）/ new sites to suggest")] = 0,
+    network: Annotated[str | None, typer.Option(
+        help="沿路网计算覆盖 / reach along roads: walk|bike|drive (see `stations network`)")] = None,
+    minutes: Annotated[float | None, typer.Option(
+        help="路网可达时间（分钟，默认 15）/ reach in minutes of travel (default 15)")] = None,
+    reach_m: Annotated[float | None, typer.Option(
+        "--reach-m", help="路网可达距离（米）/ reach in metres along roads")] = None,
+    buffer_m: Annotated[float | None, typer.Option(
+        "--buffer-m", help="道路两侧覆盖宽度（米，默认 50）/ covered width each side of a "
+                           "road (default 50)")] = None,
     out: Annotated[Path | None, typer.Option(
         help="地图输出 / write a map: FILE.html or FILE.png")] = None,
     db: DbOption = None,
@@ -43,9 +52,11 @@ def coverage_cmd(
     from stations.coverage.analysis import analyse
     from stations.coverage.demand import read_demand
     from stations.coverage.query import check_suggest, parse_query
+    from stations.coverage.reach import parse_reach
     from stations.render.output import check_output, write_map
 
     query = parse_query(region, radius_m=radius_m, kind=kind, compliant_only=compliant_only, by=by)
+    reach = parse_reach(network, minutes=minutes, reach_m=reach_m, buffer_m=buffer_m)
     sites = check_suggest(suggest)
     if out is not None:
         check_output(out)
@@ -53,7 +64,7 @@ def coverage_cmd(
     with open_services(db) as services:
         revision = services.registry.revision()
         result = analyse(services.station_table(), query, demand=points, gaps=gaps, suggest=sites,
-                         revision=revision)
+                         revision=revision, reach=reach, networks=services.networks)
         settings = services.settings
     if out is not None:
         write_map(result, out, settings)

@@ -28,14 +28,21 @@ def nearest_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="JSON 输出 / JSON output")] = False,
 ) -> None:
     """查找最近的站点 / Find the nearest stations to a point."""
+    from stations.network.nearest import annotate, candidates
     from stations.search.index import NearestIndex
+    from stations.search.inputs import check_k, check_point
 
     with open_services(db) as services:
         index = NearestIndex.build(services.station_table())
-    results = index.query(
-        lon, lat, k, kind=kind, services=service or (), open_now=open_now,
-        compliant_only=compliant_only, max_distance_m=max_distance_m, crs=crs,
-    )
+        networks = services.networks
+        wanted = candidates(check_k(k)) if networks.catalogue() else k
+        results = index.query(
+            lon, lat, wanted, kind=kind, services=service or (), open_now=open_now,
+            compliant_only=compliant_only, max_distance_m=max_distance_m, crs=crs,
+        )
+        if networks.active:
+            results = annotate(results, *check_point(lon, lat, crs), k, networks.network_at)
+        results = results[:k]
     if as_json:
         typer.echo(json.dumps({"results": [r.to_dict() for r in results]}, ensure_ascii=False))
         return
@@ -45,6 +52,11 @@ def nearest_cmd(
     for i, r in enumerate(results, start=1):
         open_text = {True: "营业中 open", False: "已关闭 closed", None: "时间未知 hours unknown"}[r.open_now]
         distance = f"{r.distance_m / 1000:.1f} km" if r.distance_m >= 1000 else f"{r.distance_m:.0f} m"
+        if r.road_distance_m is not None:
+            road = (f"{r.road_distance_m / 1000:.1f} km" if r.road_distance_m >= 1000
+                    else f"{r.road_distance_m:.0f} m")
+            how = "驾车" if r.kind == "driver_home" else "步行"
+            distance += f"（路程 {road}，{how} {r.travel_minutes:.0f} 分钟 / by road）"
         typer.echo(f"{i}. {r.name}  {distance}  {open_text}  [{r.id}]")
         if r.address:
             typer.echo(f"   {r.address}")

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,9 +32,20 @@ from stations.coverage.query import (
     region_area_km2,
     subregions,
 )
-from stations.coverage.siting import Suggestion, suggest_sites
+from stations.coverage.reach import (
+    NetworkCover,
+    NetworkReach,
+    apply_network,
+    circle_query,
+    demand_by_road,
+    road_reach_matrix,
+)
+from stations.coverage.siting import Suggestion, geodesic_reach, suggest_sites
 from stations.coverage.unlocated import count_unlocated
 from stations.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from stations.network.service import NetworkService
 
 _MIN_M_PER_DEGREE = 110_574.0  # shortest degree of latitude (at the equator)
 TABLE_COLUMNS = ("adcode", "name", "level", "stations", "unlocated", "area_km2", "covered_km2",
@@ -79,6 +90,8 @@ class CoverageResult:
     suggestions: list[Suggestion] | None = None
     revision: int | None = None
     notes: list[str] = field(default_factory=list)
+    reach: dict[str, Any] | None = None
+    """Road reach used (``network=``): profile, reach, method and networks; else None."""
     unlocated_elsewhere: int = 0
     """Unlocated stations of the region whose address names no single sub-region."""
 
@@ -136,6 +149,8 @@ class CoverageResult:
                 "demand_coverage_ratio_before": covered / total if total else 0.0,
                 "demand_coverage_ratio_after": (covered + gained) / total if total else 0.0,
             })
+        if self.reach is not None:
+            body["reach"] = self.reach
         if self.notes:
             body["notes"] = list(self.notes)
         return body
@@ -157,6 +172,8 @@ def analyse(
     suggest: int = 0,
     revision: int | None = None,
     gap_limit: int = 50,
+    reach: NetworkReach | None = None,
+    networks: NetworkService | None = None,
 ) -> CoverageResult:
     """Covered area (and demand) per sub-region for the stations of ``frame``.
 
@@ -177,6 +194,10 @@ def analyse(
         Registry revision, reported back.
     gap_limit : int
         Most gaps listed.
+    reach : NetworkReach, optional
+        Reach along roads (see :mod:`stations.coverage.reach`) where ``networks`` has a
+        network of its profile for the county; circles of the same reach elsewhere.
+    networks : NetworkService, optional
 
     Returns
     -------
@@ -184,7 +205,7 @@ def analyse(
     """
     with _ANALYSIS_LOCK:
         return _analyse(frame, query, demand=demand, gaps=gaps, suggest=suggest,
-                        revision=revision, gap_limit=gap_limit)
+                        revision=revision, gap_limit=gap_limit, road=reach, networks=networks)
 
 
 def _analyse(
@@ -196,7 +217,11 @@ def _analyse(
     suggest: int,
     revision: int | None,
     gap_limit: int,
+    road: NetworkReach | None = None,
+    networks: NetworkService | None = None,
 ) -> CoverageResult:
+    if road is not None:
+        query = circle_query(query, road)
     top = query_region(query)
     subs = subregions(query)
     sub_geoms = np.array([s.geometry for s in subs], dtype=object)
@@ -211,13 +236,25 @@ def _analyse(
     chosen = chosen.assign(subregion=[lookup.get(a, -1) if isinstance(a, str) else -1
                                       for a in chosen["adcode"]])
     in_region = chosen[chosen["subregion"] >= 0]
+    net = None
+    if road is not None:
+        if networks is None:
+            raise InvalidInput("network", "没有可用的路网 / no road networks here")
+        net = apply_network(road, networks, frame, query, sub_geoms, lookup, pieces, cover, meter,
+                            (float(centre.x), float(centre.y)))
+        cover = net.cover
     table = _table(subs, cover, np.bincount(in_region["subregion"], minlength=len(subs)))
     unlocated, unlocated_elsewhere = count_unlocated(frame, query, top, subs)
     table.insert(table.columns.get_loc("stations") + 1, "unlocated", unlocated)
+    if net is not None:
+        table = _add_circles(table, net)
     demand_cover = None
-    notes: list[str] = []
+    notes: list[str] = [net.note(road)] if net is not None and road is not None else []
     if demand is not None:
         demand_cover = cover_demand(demand, chosen, lookup)
+        if net is not None and road is not None and networks is not None:
+            demand_cover = replace(demand_cover, covered=demand_by_road(
+                net, road, networks, demand_cover.lon, demand_cover.lat, demand_cover.covered))
         table = _add_demand(table, demand_cover, len(subs))
     found_gaps = None
     basis = None
@@ -242,11 +279,14 @@ def _analyse(
         if demand_cover is None:
             raise InvalidInput("suggest", "选址建议需要需求点 / suggesting sites needs demand "
                                           "points (a demand file)")
-        suggestions = suggest_sites(demand_cover, subs, query, suggest)
+        matrix = (road_reach_matrix(net, road, networks, geodesic_reach)
+                  if net is not None and road is not None and networks is not None else None)
+        suggestions = suggest_sites(demand_cover, subs, query, suggest, reach_matrix=matrix)
     return CoverageResult(
         query=query, region=top, subregions=subs, table=table,
         stations=in_region.reset_index(drop=True), cover=cover, demand=demand_cover,
         gaps=found_gaps, gap_basis=basis, suggestions=suggestions, revision=revision, notes=notes,
+        reach=net.to_json(road) if net is not None and road is not None else None,
         unlocated_elsewhere=unlocated_elsewhere,
     )
 
@@ -317,6 +357,15 @@ def _table(subs: tuple[Region, ...], cover: RegionCover, counts: npt.NDArray[np.
         "covered_km2": covered,
         "coverage_ratio": np.divide(covered, area, out=np.zeros_like(area), where=area > 0),
     })
+
+
+def _add_circles(table: pd.DataFrame, net: NetworkCover) -> pd.DataFrame:
+    """Which method each row used, and the circle figure beside it."""
+    area = table["area_km2"].to_numpy()
+    circle = np.minimum(net.circle_m2 / 1e6, area)
+    return table.assign(method=net.methods, circle_covered_km2=circle,
+                        circle_coverage_ratio=np.divide(circle, area, out=np.zeros_like(area),
+                                                        where=area > 0))
 
 
 def _add_demand(table: pd.DataFrame, demand: DemandCover, n: int) -> pd.DataFrame:

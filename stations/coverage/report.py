@@ -11,14 +11,20 @@ def format_report(result: CoverageResult) -> str:
     head = ["代码", "名称", "站点", "无坐标", "面积km²", "覆盖km²", "覆盖率"]
     if demand:
         head.append("需求覆盖率")
+    roads = "method" in result.table
+    if roads:
+        head += ["方法", "圆覆盖km²"]
     lines = ["\t".join(head)]
     rows = result.table.to_dict("records") + [result.totals()]
+    circle = float(result.table["circle_covered_km2"].sum()) if roads else 0.0
     for row in rows:
         cells = [row["adcode"], row["name"], f"{row['stations']:,}", f"{row.get('unlocated', 0):,}",
                  f"{row['area_km2']:,.2f}",
                  f"{row['covered_km2']:,.2f}", f"{row['coverage_ratio']:.2%}"]
         if demand:
             cells.append(f"{row['demand_coverage_ratio']:.2%}")
+        if roads:
+            cells += [row.get("method", _overall(result)), f"{row.get('circle_covered_km2', circle):,.2f}"]
         lines.append("\t".join(str(c) for c in cells))
     if result.gaps:
         lines.append("")
@@ -31,6 +37,15 @@ def format_report(result: CoverageResult) -> str:
         lines.append("建议选址 / suggested sites:")
         for s in result.suggestions:
             lines.append(f"{s.rank}\t{s.lon:.5f},{s.lat:.5f}\t+{s.gain_weight:,.1f}\t{s.name}")
+    if result.reach is not None:
+        r = result.reach
+        how = f"{r['minutes']:g} 分钟 / minutes" if r["minutes"] is not None else f"{r['reach_m']:,.0f} m"
+        lines.append(f"沿路网 / along roads: {r['network']} {how}, 道路两侧 / buffer {r['buffer_m']:g} m; "
+                     f"圆 / circles {r['circle_radius_m']:,.0f} m; 方法 / method: {r['method']}")
     for note in result.notes:
         lines.append(note)
     return "\n".join(lines)
+
+
+def _overall(result: CoverageResult) -> str:
+    return str(result.reach["method"]) if result.reach else "circle"

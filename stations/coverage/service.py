@@ -21,6 +21,8 @@ from stations.core.clock import CHINA_TZ
 from stations.coverage.analysis import CoverageResult, analyse
 from stations.coverage.demand import Demand
 from stations.coverage.query import CoverageQuery
+from stations.coverage.reach import NetworkReach
+from stations.network.service import NetworkService
 from stations.store.registry import Registry
 
 
@@ -49,6 +51,8 @@ class CoverageService:
         snapshot: Callable[[], tuple[int, pd.DataFrame]] | None = None,
     ) -> None:
         self.registry = registry
+        self.networks: NetworkService | None = None
+        """Road networks for reach along roads (set by the composition root)."""
         self.load = load
         self.snapshot = snapshot
         self.maxsize = maxsize
@@ -79,16 +83,22 @@ class CoverageService:
         return revision, frame
 
     def analyse(self, query: CoverageQuery, *, demand: Demand | None = None, gaps: bool = False,
-                suggest: int = 0) -> CoverageResult:
-        """:func:`stations.coverage.analysis.analyse` on the registry, cached."""
+                suggest: int = 0, reach: NetworkReach | None = None) -> CoverageResult:
+        """:func:`stations.coverage.analysis.analyse` on the registry, cached.
+
+        ``reach`` measures along the roads of :attr:`networks` (see
+        :mod:`stations.coverage.reach`).
+        """
         revision = self.registry.revision()
         self._drop_stale(revision)
         key = self.key(revision, query, demand, gaps, suggest)
+        if reach is not None:
+            key = (*key, reach)
 
         def compute() -> CoverageResult:
             _, frame = self.frame(revision)
             return analyse(frame, query, demand=demand, gaps=gaps, suggest=suggest,
-                           revision=revision)
+                           revision=revision, reach=reach, networks=self.networks)
 
         return self.remember(key, compute)  # type: ignore[no-any-return]
 

@@ -18,6 +18,7 @@ existing stations nor the sites listed before it reach.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,7 @@ MAX_CANDIDATES = 200
 MAX_CLIENTS = 1_500
 _FAR = 1e12  # "out of reach" in the cost matrix
 SOLVER_SECONDS = 60
+ReachMatrix = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,8 @@ def site_radius(query: CoverageQuery) -> float:
     return min(query.radii_m.values())
 
 
-def suggest_sites(demand: DemandCover, subs: tuple[Region, ...], query: CoverageQuery, n: int
-                  ) -> list[Suggestion]:
+def suggest_sites(demand: DemandCover, subs: tuple[Region, ...], query: CoverageQuery, n: int,
+                  *, reach_matrix: ReachMatrix | None = None) -> list[Suggestion]:
     """Propose up to ``n`` new sites that add the most covered demand in the region.
 
     Parameters
@@ -100,6 +102,10 @@ def suggest_sites(demand: DemandCover, subs: tuple[Region, ...], query: Coverage
     query : CoverageQuery
     n : int
         Number of sites wanted.
+    reach_matrix : callable, optional
+        ``(a_lon, a_lat, b_lon, b_lat, radius)`` → sparse matrix of which ``b`` each ``a``
+        reaches; default geodesic (:func:`geodesic_reach`), by road with a network
+        (:func:`stations.coverage.reach.road_reach_matrix`).
 
     Returns
     -------
@@ -112,15 +118,16 @@ def suggest_sites(demand: DemandCover, subs: tuple[Region, ...], query: Coverage
     covered, sub = demand.covered[inside], demand.subregion[inside]
     if n <= 0 or covered.all():
         return []
+    matrix = reach_matrix or geodesic_reach
     cand_lon, cand_lat, cand_cell = _candidates(lon[~covered], lat[~covered], weight[~covered],
-                                                radius)
-    chosen = _solve(lon, lat, weight, covered, cand_lon, cand_lat, radius, n)
+                                                radius, matrix)
+    chosen = _solve(lon, lat, weight, covered, cand_lon, cand_lat, radius, n, matrix)
     return _rank(lon, lat, weight, covered, sub, cand_lon[chosen], cand_lat[chosen],
-                 [cand_cell[i] for i in chosen], radius, subs)
+                 [cand_cell[i] for i in chosen], radius, subs, matrix)
 
 
 def _candidates(lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64],
-                weight: npt.NDArray[np.float64], radius: float
+                weight: npt.NDArray[np.float64], radius: float, matrix: ReachMatrix
                 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], list[str]]:
     """Centres of the hexagons of uncovered demand that could reach the most of it."""
     resolution = gap_resolution(radius)
@@ -130,7 +137,7 @@ def _candidates(lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64],
     cells = sorted({n for c in demand_cells for n in h3.grid_disk(c, 1)})
     centres = np.array([h3.cell_to_latlng(c) for c in cells])
     c_lon, c_lat = centres[:, 1], centres[:, 0]
-    reach = _reach_matrix(c_lon, c_lat, lon, lat, radius)
+    reach = matrix(c_lon, c_lat, lon, lat, radius)
     gain = np.asarray(reach @ weight).ravel()
     best = np.argsort(-gain, kind="stable")[:MAX_CANDIDATES]
     best = best[gain[best] > 0]
@@ -140,7 +147,7 @@ def _candidates(lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64],
 def _solve(lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64],
            weight: npt.NDArray[np.float64], covered: npt.NDArray[np.bool_],
            cand_lon: npt.NDArray[np.float64], cand_lat: npt.NDArray[np.float64],
-           radius: float, n: int) -> list[int]:
+           radius: float, n: int, matrix: ReachMatrix) -> list[int]:
     """Positions of the candidates the MCLP picks."""
     import pulp
     from spopt.locate import MCLP
@@ -148,8 +155,8 @@ def _solve(lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64],
     if len(cand_lon) == 0:
         return []
     c_lon, c_lat, c_weight, c_covered = _clients(lon, lat, weight, covered, cand_lon, cand_lat,
-                                                 radius)
-    reach = _reach_matrix(cand_lon, cand_lat, c_lon, c_lat, radius).T.toarray()
+                                                 radius, matrix)
+    reach = matrix(cand_lon, cand_lat, c_lon, c_lat, radius).T.toarray()
     cost = np.where(reach, 0.0, _FAR)
     existing = np.where(c_covered, 0.0, _FAR)[:, None]
     cost = np.hstack([cost, existing])
@@ -166,10 +173,10 @@ def _solve(lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64],
 
 def _clients(lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64],
              weight: npt.NDArray[np.float64], covered: npt.NDArray[np.bool_],
-             cand_lon: npt.NDArray[np.float64], cand_lat: npt.NDArray[np.float64], radius: float
-             ) -> tuple[npt.NDArray[np.float64], ...]:
+             cand_lon: npt.NDArray[np.float64], cand_lat: npt.NDArray[np.float64], radius: float,
+             matrix: ReachMatrix) -> tuple[npt.NDArray[np.float64], ...]:
     """Demand within reach of a candidate, grouped into fine hexagons (weighted centres)."""
-    near = np.asarray(_reach_matrix(cand_lon, cand_lat, lon, lat, radius).sum(axis=0)).ravel() > 0
+    near = np.asarray(matrix(cand_lon, cand_lat, lon, lat, radius).sum(axis=0)).ravel() > 0
     lon, lat, weight, covered = lon[near], lat[near], weight[near], covered[near]
     resolution = min(gap_resolution(radius) + 2, 15)
     while True:
@@ -187,7 +194,7 @@ def _clients(lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64],
             grouped.index.get_level_values("covered").to_numpy(bool))
 
 
-def _reach_matrix(a_lon: npt.NDArray[np.float64], a_lat: npt.NDArray[np.float64],
+def geodesic_reach(a_lon: npt.NDArray[np.float64], a_lat: npt.NDArray[np.float64],
                   b_lon: npt.NDArray[np.float64], b_lat: npt.NDArray[np.float64], radius: float
                   ) -> Any:
     """Sparse boolean matrix: a[i] within ``radius`` (geodesic) of b[j]."""
@@ -206,9 +213,9 @@ def _rank(lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64],
           weight: npt.NDArray[np.float64], covered: npt.NDArray[np.bool_],
           sub: npt.NDArray[np.int64], site_lon: npt.NDArray[np.float64],
           site_lat: npt.NDArray[np.float64], cells: list[str], radius: float,
-          subs: tuple[Region, ...]) -> list[Suggestion]:
+          subs: tuple[Region, ...], matrix: ReachMatrix) -> list[Suggestion]:
     """Order sites greedily by the demand each adds, measured on the points."""
-    reach = _reach_matrix(site_lon, site_lat, lon, lat, radius).tocsr()
+    reach = matrix(site_lon, site_lat, lon, lat, radius).tocsr()
     done = covered.copy()
     left = list(range(len(site_lon)))
     ranked: list[Suggestion] = []

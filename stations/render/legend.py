@@ -91,5 +91,9 @@ def _dot(colour: str, label: str, radius: int, border: int = 1) -> str:
 
 
 def radius_label(result: CoverageResult) -> str:
+    if result.reach is not None:  # along roads (stations.coverage.reach)
+        r = result.reach
+        how = f"{r['minutes']:g} min" if r["minutes"] is not None else f"{r['reach_m']:g} m"
+        return f"{r['network']} {how}, roads"
     radii = sorted(set(result.query.radii_m.values()))
     return " / ".join(f"{r / 1000:g} km" if r >= 1000 else f"{r:g} m" for r in radii)

@@ -73,6 +73,10 @@ class Result:
     carriageway: dict[str, Any] | None = None
     """For an expressway site whose name says which way it serves: ``toward`` (the place
     or compass word of the name) and ``bearing_deg`` (from the site towards it, or None)."""
+    road_distance_m: float | None = None
+    """Distance by road, where a road network covers the point (see :mod:`stations.network`)."""
+    travel_minutes: float | None = None
+    """Walking (to outdoor-worker stations) or driving (to driver homes) time by road."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields, navigation links included."""

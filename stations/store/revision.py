@@ -6,7 +6,7 @@ reaches every search index and cache that polls it.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import Update, select, update
 from sqlalchemy.orm import Session
 
 from stations.store.tables import MetaRow
@@ -17,7 +17,10 @@ def read_revision(session: Session) -> int:
     return int(session.scalar(select(MetaRow.value).where(MetaRow.key == "revision")) or 0)
 
 
+def revision_bump() -> Update:
+    """The statement that bumps the revision (for writes made on a plain connection)."""
+    return update(MetaRow).where(MetaRow.key == "revision").values(value=MetaRow.value + 1)
+
+
 def bump_revision(session: Session) -> None:
-    session.execute(
-        update(MetaRow).where(MetaRow.key == "revision").values(value=MetaRow.value + 1)
-    )
+    session.execute(revision_bump())

@@ -13,6 +13,7 @@ from stations.coverage.query import CoverageQuery, check_suggest, parse_query
 from stations.errors import InvalidInput
 from web import schemas
 from web.deps import CoverageDep
+from web.reach_params import ReachDep
 
 router = APIRouter(tags=["coverage"])
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -49,6 +50,7 @@ QueryDep = Annotated[CoverageQuery, Depends(coverage_query)]
 def get_coverage(
     service: CoverageDep,
     query: QueryDep,
+    reach: ReachDep,
     gaps: GapsParam = False,
     suggest: Annotated[int, Query(description="建议新站点数（需要需求点，见 POST）/ sites to "
                                               "suggest; needs demand (POST)")] = 0,
@@ -57,7 +59,7 @@ def get_coverage(
         raise InvalidInput("suggest", "选址建议需要需求点：请用 POST /api/coverage/demand / "
                                       "suggesting sites needs demand points: use POST "
                                       "/api/coverage/demand")
-    return service.analyse(query, gaps=gaps).to_json()
+    return service.analyse(query, gaps=gaps, reach=reach).to_json()
 
 
 @router.post("/api/coverage/demand", response_model=schemas.CoverageAnswer, response_model_exclude_unset=True,
@@ -66,6 +68,7 @@ async def post_coverage_demand(
     request: Request,
     service: CoverageDep,
     query: QueryDep,
+    reach: ReachDep,
     gaps: GapsParam = False,
     suggest: Annotated[int, Query(description="建议新站点数 / new sites to suggest")] = 0,
     crs: Annotated[str, Query(description="需求点坐标系 / wgs84|gcj02|bd09")] = "wgs84",
@@ -75,7 +78,7 @@ async def post_coverage_demand(
     sites = check_suggest(suggest)
     demand = await read_demand_body(request, crs)
     result = await run_in_threadpool(service.analyse, query, demand=demand, gaps=gaps,
-                                     suggest=sites)
+                                     suggest=sites, reach=reach)
     return result.to_json()
 
 

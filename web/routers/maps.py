@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from web.deps import CoverageDep, SettingsDep
+from web.reach_params import ReachDep
 from web.routers.coverage import GapsParam, QueryDep
 
 router = APIRouter(prefix="/maps", tags=["maps"])
@@ -29,13 +30,14 @@ async def coverage_page(
     service: CoverageDep,
     settings: SettingsDep,
     query: QueryDep,
+    reach: ReachDep,
     gaps: GapsParam = False,
 ) -> HTMLResponse:
     from stations.render import coverage_map
 
     def build() -> str:
-        result = service.analyse(query, gaps=gaps)
-        key = (result.revision, "map", query, gaps, settings.tile_url, settings.tile_crs)
+        result = service.analyse(query, gaps=gaps, reach=reach)
+        key = (result.revision, "map", query, gaps, settings.tile_url, settings.tile_crs, reach)
         return service.remember(key, lambda: coverage_map(  # type: ignore[no-any-return]
             result, tile_url=settings.tile_url, tile_attribution=settings.tile_attribution,
             tile_crs=settings.tile_crs).html())

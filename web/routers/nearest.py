@@ -20,6 +20,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from stations.errors import InvalidInput
+from stations.network.nearest import annotate, candidates
+from stations.search.inputs import check_k, check_point
 from stations.search.reach import nearest_within_reach
 from stations.search.route import stations_along_route
 from stations.services import Services
@@ -83,7 +85,10 @@ def nearest_body(services: Services, params: Mapping[str, Sequence[str]]) -> tup
             k = int(k_text) if k_text else 5
         except ValueError:
             raise InvalidInput("k", f"必须是 1 到 100 的整数 / must be an integer from 1 to 100: {k_text!r}") from None
-        index = services.start_index().live.current
+        keeper = services.start_index()
+        networks = services.networks
+        networks.seen(keeper.revision)  # an int compare; a moved revision refreshes elsewhere
+        index = keeper.live.current
         lon, lat = _required(params, "lon"), _required(params, "lat")
         query: dict[str, Any] = {
             "kind": _one(params, "kind") or None,
@@ -95,11 +100,17 @@ def nearest_body(services: Services, params: Mapping[str, Sequence[str]]) -> tup
             "status": _statuses(params),
             "travel": _one(params, "travel") or "car",
         }
+        # with road networks, more geodesic candidates are measured by road and re-ranked
+        wanted = candidates(check_k(k)) if networks.active else k
         reach = _number(params, "reach_m")
-        if reach is not None:
-            body = nearest_within_reach(index, lon, lat, k, reach, **query).to_dict()
-        else:
-            body = {"results": [r.to_dict() for r in index.query(lon, lat, k, **query)]}
+        answer = nearest_within_reach(index, lon, lat, wanted, reach, **query) if reach is not None else None
+        results = answer.results if answer is not None else index.query(lon, lat, wanted, **query)
+        if networks.active:  # road distances where a loaded network covers the point
+            results = annotate(results, *check_point(lon, lat, query["crs"]), k, networks.ready_network)
+        body: dict[str, Any] = {"results": [r.to_dict() for r in results]}
+        if answer is not None:
+            body |= {"reach_m": answer.reach_m,
+                     "beyond": None if answer.beyond is None else answer.beyond.to_dict()}
     except Exception as exc:  # noqa: BLE001 - mapped through the one error table
         status, body = status_and_body(exc)
         return status, orjson.dumps(body)
@@ -116,7 +127,10 @@ def nearest_body(services: Services, params: Mapping[str, Sequence[str]]) -> tup
     "(state always/open/closed/unknown, closes_at or opens_at, day_offset, weekday, minutes "
     "until the change, in China time) and `carriageway` (for expressway sites named after a "
     "direction). With `reach_m`, only stations within it are `results`; when none is, "
-    "`beyond` is the nearest one farther away.",
+    "`beyond` is the nearest one farther away. Where a "
+    "road network covers the point (`stations network import`), results carry "
+    "`road_distance_m` and `travel_minutes` (walking to outdoor-worker stations, driving "
+    "to driver homes) and are ranked by road distance among the geodesic candidates.",
 )
 async def nearest(
     request: Request,

@@ -39,6 +39,8 @@ DRIVER_MODES = (
 TABLE_COLUMNS = (
     ("name", False), ("adcode", False), ("stations", True), ("unlocated", True), ("area_km2", True),
     ("covered_km2", True), ("coverage_ratio", True),
+    # only answers along roads carry these two (the page hides them otherwise)
+    ("circle_covered_km2", True), ("method", False),
 )
 
 router = APIRouter(include_in_schema=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import stations.store.compliance_tables  # noqa: F401 - users and inspection tables in the metadata
+import stations.store.network_tables  # noqa: F401 - road network tables in the metadata
 from stations.store.tables import Base
 
 config = context.config

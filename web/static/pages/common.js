@@ -173,6 +173,13 @@ const Pages = (() => {
     }).join(t("common.rule_sep"));
   }
 
+  // "步行 12 分钟" where a road network gave the result a travel time (else null)
+  function formatTravel(r) {
+    if (r.travel_minutes === null || r.travel_minutes === undefined) return null;
+    const key = r.kind === "driver_home" ? "common.drive_minutes" : "common.walk_minutes";
+    return t(key, { n: Math.max(1, Math.round(r.travel_minutes)) });
+  }
+
   class ApiError extends Error {
     constructor(status, message, field) {
       super(message);
@@ -372,7 +379,7 @@ const Pages = (() => {
   });
 
   return {
-    config, t, term, el, safeHref, serviceIcon, formatDistance, formatReach, formatAge, formatTime,
+    config, t, term, el, safeHref, serviceIcon, formatDistance, formatTravel, formatReach, formatAge, formatTime,
     hoursText, scheduleText, api, ApiError, setStatus,
     wgs84ToGcj02, gcj02ToWgs84, toDisplay, displayCrs, createMap, RegionPicker, ICONS,
     get lang() { return lang; },

@@ -385,7 +385,12 @@
     return el("span", { class: "kind" }, t(r.kind === "driver_home" ? "driver.one_home" : "driver.one_station"));
   }
 
-  const RESULT_BADGES = [distanceBadge, hoursBadge, aheadBadge, sideBadge, kindBadge];
+  function travelBadge({ r }) {  // walking or driving time along roads, where a network is known
+    const text = Pages.formatTravel(r);
+    return text ? el("span", { class: "travel" }, text) : null;
+  }
+
+  const RESULT_BADGES = [distanceBadge, travelBadge, hoursBadge, aheadBadge, sideBadge, kindBadge];
 
   const badges = (item, context = {}) => RESULT_BADGES.map((badge) => badge(item, context)).filter(Boolean);
 

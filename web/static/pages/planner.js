@@ -14,6 +14,7 @@
   const xlsxLink = document.getElementById("download-xlsx");
   const radius = document.getElementById("radius");
   const kind = document.getElementById("kind");
+  const network = document.getElementById("network");
   const compliant = document.getElementById("compliant");
   const gaps = document.getElementById("gaps");
   const headers = [...table.querySelectorAll("th[data-column]")];
@@ -36,6 +37,7 @@
     const params = new URLSearchParams();
     if (picker.value) params.set("region", picker.value);
     if (radius.value) params.set("radius_m", radius.value);
+    if (network.value) params.set("network", network.value);
     if (kind.value) params.set("kind", kind.value);
     if (compliant.checked) params.set("compliant_only", "true");
     return params;
@@ -66,6 +68,7 @@
   function cell(row, column) {
     const value = row[column.name];
     if (value === null || value === undefined) return "";
+    if (column.name === "method") return t(`planner.method_${value}`);
     if (column.name === "coverage_ratio") {
       return `${(value * 100).toLocaleString(Pages.lang === "en" ? "en" : "zh-CN", { maximumFractionDigits: 1 })}%`;
     }
@@ -90,10 +93,14 @@
   }
 
   function renderTable() {
+    // columns only some answers carry (along roads: method, circle figure) hide otherwise
+    const shown = columns.map((c) => state.rows.some((row) => c.name in row));
+    headers.forEach((th, i) => { th.hidden = !shown[i]; });
     body.replaceChildren(...sortedRows().map((row) => el("tr", { dataset: { adcode: row.adcode } },
-      columns.map((c) => el("td", { class: c.numeric ? null : "text" }, cell(row, c))))));
+      columns.map((c, i) => el("td", { class: c.numeric ? null : "text", hidden: !shown[i] },
+        cell(row, c))))));
     foot.replaceChildren(state.totals ? el("tr", {},
-      columns.map((c) => el("td", { class: c.numeric ? null : "text" },
+      columns.map((c, i) => el("td", { class: c.numeric ? null : "text", hidden: !shown[i] },
         c.name === "name" ? t("planner.total", { name: state.totals.name }) : cell(state.totals, c)))) : "");
     caption.textContent = state.totals ? t("planner.caption", { name: state.totals.name }) : "";
     headers.forEach((th) => {
@@ -119,7 +126,7 @@
     event.preventDefault();
     apply();
   });
-  [kind, compliant, gaps].forEach((input) => input.addEventListener("change", () => apply()));
+  [kind, network, compliant, gaps].forEach((input) => input.addEventListener("change", () => apply()));
   radius.addEventListener("change", () => { if (radius.checkValidity()) apply(); });
   document.addEventListener("langchange", () => {
     const [key, vars, isError] = state.status;
@@ -131,6 +138,7 @@
     const asked = new URLSearchParams(location.search);
     radius.value = asked.get("radius_m") || "";
     kind.value = asked.get("kind") || "";
+    network.value = asked.get("network") || "";
     compliant.checked = asked.get("compliant_only") === "true";
     gaps.checked = asked.get("gaps") === "true";
     try {
