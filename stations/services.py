@@ -8,6 +8,7 @@ checklists, evidence directory and token secret are decided here and handed down
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +20,13 @@ from stations.compliance.checklists import Checklists, load_checklists
 from stations.compliance.evidence import EvidenceStore
 from stations.compliance.standing import station_table
 from stations.config import Settings
+from stations.coverage.region_layer import RegionLayer
 from stations.coverage.service import CoverageService
 from stations.errors import ConfigurationError, DatabaseUnavailable, InvalidInput
 from stations.network.service import NetworkService
 from stations.search.keeper import IndexKeeper
 from stations.store.engine import sqlite_file, sqlite_file_of
+from stations.store.features import StationFeatures
 from stations.store.registry import Registry
 
 
@@ -134,6 +137,16 @@ class Services:
         if error is not None:
             raise error
         raise DatabaseUnavailable("搜索索引未建立 / the search index is not built")
+
+    @functools.cached_property
+    def station_features(self) -> StationFeatures:
+        """Published stations as features (OGC API), counts remembered per revision."""
+        return StationFeatures(self.registry)
+
+    @functools.cached_property
+    def region_layer(self) -> RegionLayer:
+        """Regions with their stations and coverage as features (OGC API)."""
+        return RegionLayer(self.coverage)
 
     def close(self) -> None:
         with self._index_lock:

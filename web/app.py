@@ -18,6 +18,7 @@ from web.errors import install_error_handlers
 from web.metrics import AppMetrics
 from web.middleware import NearestFastPath, RefreshAfterWrites, SecurityHeaders
 from web.observe import RequestObserver
+from web.ogc.routes import router as ogc_router
 from web.routers import auth as auth_router
 from web.routers import coverage as coverage_router
 from web.routers import coverage_download as coverage_download_router
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages_router.router)
     app.include_router(driver_app_router.router)
     app.include_router(docs_router.router)
+    app.include_router(ogc_router)  # OGC API - Features under /ogc
     # vendored Leaflet lives with the map renderer (the CLI writes maps too)
     app.mount("/static/vendor", StaticFiles(directory=VENDOR_DIR), name="vendor")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
