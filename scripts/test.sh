@@ -40,6 +40,8 @@ if [ -z "${STATIONS_TEST_PG:-}" ] && command -v psql >/dev/null 2>&1 \
   fi
 fi
 
+# Everything above is installed: a missing browser, database or GIS client is an error, not a skip.
+export STATIONS_STRICT_TESTS=1
 ruff check stations geodata web tests scripts benchmarks
 mypy
 python3 -m pytest -n 2 "$@"

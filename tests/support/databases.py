@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 PG_URL = os.environ.get("STATIONS_TEST_PG")
-if os.environ.get("CI") and not PG_URL:  # CI must not quietly skip the production database
+if (os.environ.get("CI") or os.environ.get("STATIONS_STRICT_TESTS")) and not PG_URL:  # CI must not quietly skip the production database
     raise RuntimeError("CI needs STATIONS_TEST_PG: run the tests through scripts/test.sh")
 BACKENDS = [pytest.param("sqlite", id="sqlite")] + (
     [pytest.param("postgis", id="postgis", marks=pytest.mark.postgis)] if PG_URL else []
