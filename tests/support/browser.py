@@ -8,7 +8,6 @@ recorded too, and :meth:`Visit.check` fails on any of them.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.strict import STRICT
+
 CHROMIUM = Path("/usr/bin/chromium")
-if (os.environ.get("CI") or os.environ.get("STATIONS_STRICT_TESTS")) and not CHROMIUM.exists():  # CI must not quietly skip the pages
+if STRICT and not CHROMIUM.exists():  # the test command must not quietly skip these
     raise RuntimeError("CI needs Debian's Chromium: run the tests through scripts/test.sh")
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
                                     reason="needs Debian's Chromium (scripts/test.sh installs it)")

@@ -10,8 +10,10 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from tests.support.strict import STRICT
+
 PG_URL = os.environ.get("STATIONS_TEST_PG")
-if (os.environ.get("CI") or os.environ.get("STATIONS_STRICT_TESTS")) and not PG_URL:  # CI must not quietly skip the production database
+if STRICT and not PG_URL:  # the test command must not quietly skip these
     raise RuntimeError("CI needs STATIONS_TEST_PG: run the tests through scripts/test.sh")
 BACKENDS = [pytest.param("sqlite", id="sqlite")] + (
     [pytest.param("postgis", id="postgis", marks=pytest.mark.postgis)] if PG_URL else []

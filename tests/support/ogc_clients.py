@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.live_server import free_port
+from tests.support.strict import STRICT
 
 ROOT = Path(__file__).resolve().parents[2]
 OGCTESTS_PYTHON = Path(os.environ.get("STATIONS_OGCTESTS_PYTHON",
@@ -43,7 +44,7 @@ def _missing() -> dict[str, str]:
 
 
 MISSING = _missing()
-if (os.environ.get("CI") or os.environ.get("STATIONS_STRICT_TESTS")) and MISSING:  # CI must not quietly skip the clients
+if STRICT and MISSING:  # the test command must not quietly skip these
     raise RuntimeError("CI needs the OGC clients (run the tests through scripts/test.sh): "
                        + "; ".join(MISSING.values()))
 
