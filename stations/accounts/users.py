@@ -24,6 +24,7 @@ ROLES: dict[str, Term] = term_table(
     Term("inspector", "检查员", "Inspector"),
     Term("planner", "规划人员", "Planner"),
     Term("admin", "管理员", "Administrator"),
+    Term("host", "驿站依托单位", "Station host"),
 )
 
 # Which roles may do what; web/ guards its routes with these, the domain checks again.
@@ -45,6 +46,8 @@ class User:
     name: str
     role: str
     active: bool = True
+    region: str = "100000"  # adcode of where the account acts (stations.accounts.scope)
+    stations: frozenset[str] = frozenset()  # a host's own stations
 
     def may(self, action: str) -> bool:
         return self.active and self.role in MAY[action]
