@@ -10,13 +10,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
+from stations.compliance.evidence import MAX_PHOTO_BYTES
 from stations.config import Settings, get_settings
 from stations.render.assets import VENDOR_DIR
 from stations.services import build_services
 from web import schemas
 from web.errors import install_error_handlers
 from web.metrics import AppMetrics
-from web.middleware import NearestFastPath, RefreshAfterWrites, SecurityHeaders
+from web.middleware import MB, BodyLimit, BodyRule, NearestFastPath, RefreshAfterWrites, SecurityHeaders
 from web.observe import RequestObserver
 from web.ogc.routes import router as ogc_router
 from web.routers import auth as auth_router
@@ -36,6 +37,18 @@ from web.routers import station_status as station_status_router
 from web.routers import stations as stations_router
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # the pages' scripts and styles
+
+DEFAULT_BODY_LIMIT = 1 * MB
+"""Every body not named in :data:`BODY_LIMITS` (JSON, login forms): 1 MB is far more
+than any station, inspection or route a person sends."""
+BODY_LIMITS: tuple[BodyRule, ...] = (
+    # a demand file (CSV, XLSX or GeoJSON) plus the multipart framing
+    ("POST", "/api/coverage/demand", coverage_router.MAX_UPLOAD_BYTES + MB),
+    # the inspection's JSON and up to MAX_PHOTOS photos of MAX_PHOTO_BYTES each
+    ("POST", "/api/inspections", inspections_router.MAX_PHOTOS * MAX_PHOTO_BYTES + MB),
+)
+"""Largest request body per route, enforced while the body streams
+(:class:`web.middleware.BodyLimit`): larger is 413."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -70,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(RefreshAfterWrites)
     app.add_middleware(NearestFastPath)  # ahead of FastAPI: the hot path
+    # inside the observer, so a refused body is logged and counted like any answer
+    app.add_middleware(BodyLimit, limits=BODY_LIMITS, default=DEFAULT_BODY_LIMIT)
     app.state.metrics = (AppMetrics(lambda: getattr(app.state, "services", None))
                          if settings.metrics else None)
     # request id, access log, metrics and unexpected errors, the fast path included

@@ -3,7 +3,9 @@ third of the nearest search's throughput):
 
 - :class:`SecurityHeaders`: CSP, nosniff, referrer and framing rules on every response;
 - :class:`NearestFastPath`: answers ``GET /api/nearest`` ahead of FastAPI;
-- :class:`RefreshAfterWrites`: after a successful write, the search index catches up.
+- :class:`RefreshAfterWrites`: after a successful write, the search index catches up;
+- :class:`BodyLimit`: a request body larger than its route's limit is refused (413)
+  while it streams, whether it declares its length or comes chunked.
 
 Security headers:
 
@@ -21,9 +23,13 @@ paths (``/api/nearest``) nothing measurable.
 from __future__ import annotations
 
 import contextlib
+import re
+from collections.abc import Sequence
 from urllib.parse import parse_qs, urlsplit
 
 import anyio.to_thread
+import orjson
+from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stations.config import Settings
@@ -166,3 +172,87 @@ class RefreshAfterWrites:
             await send(message)
 
         await self.app(scope, receive, watch)
+
+
+MB = 1024 * 1024
+BodyRule = tuple[str, str, int]
+"""(HTTP method, path as a regular expression, largest body in bytes)."""
+
+
+def _size_text(limit: int) -> str:
+    return f"{limit / MB:g} MB" if limit >= MB // 10 else f"{limit / 1024:g} KB"
+
+
+class BodyTooLarge(HTTPException):
+    """A request body over its route's limit (413; FastAPI's body reading lets it through)."""
+
+    def __init__(self, limit: int) -> None:
+        size = _size_text(limit)
+        super().__init__(413, detail={
+            "message": f"请求体超过 {size} / body larger than {size}",
+            "type": "PayloadTooLarge", "limit_bytes": limit,
+        }, headers={"Connection": "close"})
+
+
+class BodyLimit:
+    """Refuses a request body over its route's limit while it streams.
+
+    A declared ``Content-Length`` over the limit is answered at once, before a byte of
+    the body is read; a chunked body (or one that lies about its length) is counted as
+    it arrives and refused the moment it passes the limit, so memory never holds more
+    than the limit. The connection is then closed rather than the rest drained.
+    """
+
+    def __init__(self, app: ASGIApp, *, limits: Sequence[BodyRule], default: int) -> None:
+        self.app = app
+        self.rules = [(method, re.compile(path), limit) for method, path, limit in limits]
+        self.default = default
+
+    def limit_for(self, method: str, path: str) -> int:
+        for rule_method, pattern, limit in self.rules:
+            if rule_method == method and pattern.fullmatch(path):
+                return limit
+        return self.default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["method"], scope["path"])
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+        if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
+            return
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(send, limit)
+
+    @staticmethod
+    async def _refuse(send: Send, limit: int) -> None:
+        error = BodyTooLarge(limit)
+        body = orjson.dumps({"detail": error.detail})
+        await send({"type": "http.response.start", "status": 413, "headers": [
+            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})

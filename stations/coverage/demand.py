@@ -14,11 +14,11 @@ decides.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import math
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,9 @@ from geodata.errors import CRSError
 from geodata.geodesy import distance_m, to_ecef_m
 from geodata.regions import locate
 from stations.errors import InvalidInput, LedgerInvalid, RowProblem
+from stations.io.sources import file_sheets, xlsx_sheets
 from stations.io.tabular import _decode, canonical_header
+from stations.io.tabular import _reason as reason_of
 
 FloatArray = npt.NDArray[np.float64]
 WEIGHT_HEADERS = frozenset({"weight", "权重", "需求", "需求量", "人数", "demand", "count"})
@@ -91,14 +93,21 @@ class DemandCover:
     stations: pd.DataFrame  # the selected stations (lon, lat, radius_m), for siting
 
 
-def read_demand(path: str | Path, *, crs: str = "wgs84") -> Demand:
+def read_demand(path: str | Path, *, crs: str = "wgs84", label: str | None = None) -> Demand:
     """Read a demand file (CSV, XLSX or GeoJSON).
+
+    CSV and XLSX are read as streams through the bounded readers of
+    :mod:`stations.io.sources` (line, cell and row limits, the real used range, XML by
+    ``defusedxml``), so memory follows the points, not the file's claims.
 
     Parameters
     ----------
     path : str or Path
     crs : str
         Coordinate system of the file: ``wgs84``, ``gcj02`` or ``bd09``.
+    label : str, optional
+        The name to report problems under and whose suffix gives the format (an
+        uploaded file's own name); default: ``path``.
 
     Raises
     ------
@@ -108,9 +117,31 @@ def read_demand(path: str | Path, *, crs: str = "wgs84") -> Demand:
         For an unknown ``crs``.
     """
     path = Path(path)
+    label = label or str(path)
+    crs = _check_crs(crs)
     if not path.is_file():
-        raise LedgerInvalid([RowProblem(str(path), 0, "file", "文件不存在 / file not found")])
-    return parse_demand(path.read_bytes(), str(path), crs=crs)
+        raise LedgerInvalid([RowProblem(label, 0, "file", "文件不存在 / file not found")])
+    suffix = Path(label).suffix.lower()
+    if suffix not in FORMATS:
+        _fail(label, 0, "file", f"不支持的文件格式 / unsupported format {suffix!r}; 可用 / use "
+              + ", ".join(FORMATS))
+    if suffix in (".geojson", ".json"):
+        return parse_demand(path.read_bytes(), label, crs=crs)
+    try:
+        (sheet, *_) = file_sheets(path, label) if suffix == ".csv" else xlsx_sheets(path, label)
+    except LedgerInvalid:
+        raise
+    except ValueError:
+        _fail(label, 1, "file", "工作簿没有工作表 / the workbook has no sheets")
+    except Exception as exc:  # noqa: BLE001 - any reader failure is the file's problem
+        _fail(label, 0, "file", f"无法读取文件 / cannot read file: {reason_of(exc)}")
+    try:
+        return _from_rows(label, sheet.rows(), crs)
+    except LedgerInvalid:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        _fail(label, 0, "file", f"无法读取文件 / cannot read file: {reason_of(exc)}")
+    raise AssertionError  # unreachable
 
 
 def parse_demand(data: bytes, label: str, *, crs: str = "wgs84") -> Demand:
@@ -125,9 +156,13 @@ def parse_demand(data: bytes, label: str, *, crs: str = "wgs84") -> Demand:
             doc = json.loads(_decode(data, label))
         except json.JSONDecodeError as exc:
             _fail(label, exc.lineno, "file", f"GeoJSON 语法错误 / invalid JSON: {exc.msg}")
+        except RecursionError:
+            _fail(label, 0, "file", "JSON 嵌套过深 / JSON nested too deeply")
         return demand_from_geojson(doc, label, crs=crs)
-    header, body = _read_xlsx(data, label) if suffix == ".xlsx" else _read_csv(data, label)
-    return _from_rows(label, header, body, crs)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"demand{suffix}"
+        path.write_bytes(data)
+        return read_demand(path, crs=crs, label=label)
 
 
 def demand_from_geojson(doc: Any, label: str = "request", *, crs: str = "wgs84") -> Demand:
@@ -235,27 +270,12 @@ def _fail(label: str, row: int, field: str, reason: str) -> None:
     raise LedgerInvalid([RowProblem(label, row, field, reason)])
 
 
-def _read_csv(data: bytes, label: str) -> tuple[list[str], list[list[str]]]:
-    rows = list(csv.reader(io.StringIO(_decode(data, label), newline="")))
-    if not rows or not rows[0]:
+def _from_rows(label: str, rows: Iterator[tuple[int, list[str]]], crs: str) -> Demand:
+    first = next(rows, None)
+    if first is None or not any(v.strip() for v in first[1]):
         _fail(label, 1, "file", "文件为空 / the file is empty")
-    return rows[0], rows[1:]
-
-
-def _read_xlsx(data: bytes, label: str) -> tuple[list[str], list[list[Any]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any reader failure is the file's problem
-        _fail(label, 0, "file", f"无法读取文件 / cannot read file: {exc}")
-    rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-    if not rows or not any(v is not None for v in rows[0]):
-        _fail(label, 1, "file", "工作表为空 / the sheet is empty")
-    return ["" if h is None else str(h) for h in rows[0]], rows[1:]
-
-
-def _from_rows(label: str, header: list[str], body: list[list[Any]], crs: str) -> Demand:
+    assert first is not None
+    header = first[1]
     columns: dict[str, int] = {}
     for i, name in enumerate(header):
         key = str(name).strip().lstrip("\ufeff")
@@ -266,14 +286,17 @@ def _from_rows(label: str, header: list[str], body: list[list[Any]], crs: str) -
     if missing:
         _fail(label, 1, ",".join(missing), "缺少必需的列 / required column missing "
                                            "(lon/经度, lat/纬度)")
-    rows: list[tuple[int, Any, Any, Any]] = []
-    for offset, raw in enumerate(body):
-        if not any(str(v).strip() for v in raw if v is not None):
+    points: list[tuple[int, Any, Any, Any]] = []
+    width = len(header)
+    for number, raw in rows:
+        if not any(v.strip() for v in raw):
             continue
-        cells = list(raw) + [None] * (len(header) - len(raw))
+        cells = raw + [""] * (width - len(raw))
         weight = cells[columns["weight"]] if "weight" in columns else None
-        rows.append((offset + 2, cells[columns["lon"]], cells[columns["lat"]], weight))
-    return _validate(label, rows, [], crs)
+        points.append((number, cells[columns["lon"]], cells[columns["lat"]], weight))
+        if len(points) > MAX_POINTS:
+            break
+    return _validate(label, points, [], crs)
 
 
 def _validate(label: str, rows: list[tuple[int, Any, Any, Any]], problems: list[RowProblem],

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from stations.coverage.demand import Demand, demand_from_geojson, parse_demand
+from stations.coverage.demand import Demand, demand_from_geojson, read_demand
 from stations.coverage.query import CoverageQuery, check_suggest, parse_query
 from stations.errors import InvalidInput
 from web import schemas
@@ -17,6 +19,7 @@ from web.reach_params import ReachDep
 
 router = APIRouter(tags=["coverage"])
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+"""Largest demand file (the request body may be 1 MB more, for the multipart framing)."""
 
 
 RegionParam = Annotated[str | None, Query(
@@ -83,26 +86,32 @@ async def post_coverage_demand(
 
 
 async def read_demand_body(request: Request, crs: str) -> Demand:
-    """Demand points from a multipart upload or a GeoJSON body."""
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
-        raise InvalidInput("file", f"文件过大 / upload too large (at most "
-                                   f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB)")
+    """Demand points from a multipart upload or a GeoJSON body.
+
+    The body's size is bounded by :class:`web.middleware.BodyLimit` (``MAX_UPLOAD_BYTES``
+    and the framing) while it streams; an uploaded file is spooled to disk by the form
+    parser, copied to a named file in chunks and read from there as a stream, so memory
+    never holds the whole file.
+    """
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise InvalidInput("file", "需要上传文件字段 file / expected a file in field 'file'")
-        data = await upload.read()
-        name = upload.filename or "demand.csv"
-        return await run_in_threadpool(parse_demand, data, name, crs=crs)
+        async with request.form(max_files=1, max_fields=5) as form:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise InvalidInput("file", "需要上传文件字段 file / expected a file in field 'file'")
+            name = Path(upload.filename or "demand.csv").name
+            with tempfile.TemporaryDirectory(prefix="stations-demand-") as folder:
+                path = Path(folder) / f"upload{Path(name).suffix.lower()[:10]}"
+                with path.open("wb") as out:
+                    while chunk := await upload.read(1 << 20):
+                        out.write(chunk)
+                return await run_in_threadpool(read_demand, path, crs=crs, label=name)
     body = await request.body()
     if not body:
         raise InvalidInput("body", "需要需求点：上传文件或 GeoJSON / expected demand points: a "
                                    "file upload or a GeoJSON FeatureCollection")
     try:
         doc = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidInput("body", f"不是有效的 JSON / not valid JSON: {exc}") from None
     return await run_in_threadpool(demand_from_geojson, doc, "request", crs=crs)
