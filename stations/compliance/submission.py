@@ -15,12 +15,14 @@ from stations.compliance.checklists import Checklist, Checklists
 from stations.compliance.evidence import Photo
 from stations.core.clock import CHINA_TZ, as_china
 from stations.core.model import Station
+from stations.core.text import LIMITS as TEXT_LIMITS
+from stations.core.text import clean_text
 from stations.errors import InvalidInput, NotFound
 from stations.store.registry import Registry
 
 ON_SITE_MAX_M = 500.0
 """A visit logged farther than this from the station is flagged ``on_site: false``."""
-MAX_NOTE_CHARS = 10_000
+MAX_NOTE_CHARS = TEXT_LIMITS["notes"]
 _CLOCK_SKEW = timedelta(minutes=10)
 
 
@@ -178,11 +180,6 @@ def _inspected_at(value: datetime | None, now: datetime) -> datetime:
 
 
 def clean_note(text: str | None, field: str) -> str | None:
-    """Stripped text, ``None`` when blank; refuses notes over 10,000 characters."""
-    if text is None or not text.strip():
-        return None
-    if len(text) > MAX_NOTE_CHARS:
-        raise InvalidInput(
-            field, f"不能超过 {MAX_NOTE_CHARS} 个字符 / at most {MAX_NOTE_CHARS} characters"
-        )
-    return text.strip()
+    """Normalised text (:func:`stations.core.text.clean_text`, multi-line), ``None`` when
+    blank; refuses control characters and notes over ``MAX_NOTE_CHARS`` characters."""
+    return clean_text(text, field, multiline=True, limit=MAX_NOTE_CHARS)

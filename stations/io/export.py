@@ -1,7 +1,8 @@
 """Exporting the registry: GeoJSON, GeoPackage, CSV and XLSX.
 
 Every export uses the import columns (plus the derived region columns), so it
-imports back unchanged; unlocated stations have empty ``lon``/``lat`` (a ``null``
+imports back unchanged (text that would start a spreadsheet formula is written as text:
+:mod:`stations.io.safe_cells`); unlocated stations have empty ``lon``/``lat`` (a ``null``
 geometry), and their ``adcode`` gives them back their region.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from stations.core.model import Station
 from stations.errors import InvalidInput
+from stations.io.safe_cells import csv_record, xlsx_row
 from stations.io.tabular import EXPORT_COLUMNS
 
 Progress = Callable[[str, int, int], None]
@@ -75,7 +77,7 @@ def export_stations(
             writer = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS)
             writer.writeheader()
             for st in records:
-                writer.writerow({k: ("" if v is None else v) for k, v in station_record(st).items()})
+                writer.writerow(csv_record(station_record(st)))
     elif suffix == ".xlsx":
         _write_xlsx(records, tmp)
     elif suffix == ".geojson":
@@ -103,9 +105,10 @@ def _write_xlsx(stations: Iterable[Station], path: Path) -> None:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("stations")
-    sheet.append(list(EXPORT_COLUMNS))
+    sheet.append(xlsx_row(sheet, EXPORT_COLUMNS))
     for st in stations:
-        sheet.append([station_record(st)[c] for c in EXPORT_COLUMNS])
+        record = station_record(st)
+        sheet.append(xlsx_row(sheet, [record[c] for c in EXPORT_COLUMNS]))
     book.save(path)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from stations.errors import InvalidInput, RowProblem
 from stations.io.rows import Finding
+from stations.io.safe_cells import xlsx_row
 from stations.store.registry import SaveCounts
 
 WARNING_KINDS = {
@@ -113,13 +114,13 @@ def write_report(path: str | Path, source: str, *, problems: Iterable[RowProblem
     book = Workbook()
     sheet = book.active
     sheet.title = "问题 problems"
-    sheet.append(["文件 / file", source])
+    sheet.append(xlsx_row(sheet, ["文件 / file", source]))
     sheet.append(["行 / row", "类别 / severity", "字段 / field", "种类 / kind", "原因 / reason",
                   "原单元格 / original cell"])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for line in lines:
-        sheet.append(list(line))
+        sheet.append(xlsx_row(sheet, line))  # text cells, never formulas
     for column, width in zip("ABCDEF", (8, 16, 18, 14, 90, 40), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A3"
@@ -130,7 +131,5 @@ def write_report(path: str | Path, source: str, *, problems: Iterable[RowProblem
 
 
 def _safe(text: str | None) -> str:
-    """Cell text written as text, never as a formula."""
-    if text is None:
-        return ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """The original cell as it was (written as a string cell by :func:`xlsx_row`)."""
+    return "" if text is None else text

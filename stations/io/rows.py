@@ -14,12 +14,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from stations.core.hours import HoursError, HoursUnreadable, canonical_hours, split_remark
+from stations.core.text import clean_text
 from stations.core.vocab import KIND_ALIASES, KINDS, SERVICE_CODES, STATUS_ALIASES, STATUSES
+from stations.errors import InvalidInput
 from stations.io.cells import CellError, halfwidth, read_degrees, read_pair, read_services
 from stations.io.table import Row
 
 _PHONE_RE = re.compile(r"^[0-9０-９+\-()（） *＊转#,，;；/、]{3,64}$")
-MAX_TEXT = {"name": 200, "address": 500, "host": 200, "status_reason": 1000, "id": 64}
+MAX_ID_CHARS = 64
+TEXT_FIELDS = ("id", "name", "address", "host", "status_reason", "opening_hours", "phone", "services")
+"""Free text of a row, checked by :func:`stations.core.text.clean_text` (the API and the
+CLI check the same fields with the same limits)."""
 
 
 @dataclass(frozen=True)
@@ -40,18 +45,16 @@ Problems = list[tuple[str, str]]
 def parse_row(row: Row, default_kind: str | None = None
               ) -> tuple[dict[str, object], Problems, list[Finding]]:
     """Fields of one row (``lon``/``lat`` absent when it has no coordinates)."""
-    v = row.values
     out: dict[str, object] = {}
     problems: Problems = []
     warnings: list[Finding] = []
+    row = _clean_row(row, problems)
+    v = row.values
 
     for name in ("id", "name", "address", "host", "status_reason"):
-        text = v.get(name)
-        if text is not None and len(text) > MAX_TEXT[name]:
-            problems.append((name, f"过长 / too long (> {MAX_TEXT[name]} 字符 / characters)"))
-        elif text is not None:
-            out[name] = text
-    if not v.get("name"):
+        if v.get(name) is not None:
+            out[name] = v[name]
+    if not v.get("name") and not any(field == "name" for field, _ in problems):
         problems.append(("name", "缺少名称 / name is missing"))
 
     _kind(v.get("kind") or default_kind, out, problems)
@@ -74,6 +77,19 @@ def parse_row(row: Row, default_kind: str | None = None
             problems.append(("status_date", f"日期无效 / not a date (YYYY-MM-DD): {status_date!r}"))
     _coordinates(v, out, problems)
     return out, problems, warnings
+
+
+def _clean_row(row: Row, problems: Problems) -> Row:
+    """The row with its text fields normalised; a refused field is a problem and left out."""
+    values = dict(row.values)
+    for name in TEXT_FIELDS:
+        try:
+            values[name] = clean_text(values.get(name), name, multiline=name == "status_reason",
+                                      limit=MAX_ID_CHARS if name == "id" else None)
+        except InvalidInput as exc:
+            problems.append((name, exc.reason))
+            values[name] = None
+    return Row(row.number, values, row.context)
 
 
 def _kind(kind: str | None, out: dict[str, object], problems: Problems) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from stations.errors import LedgerInvalid, RowProblem
+from stations.io.safe_cells import csv_text_in
 
 MAX_ROWS = 500_000
 """Most data rows in one file (the whole country's registry is about 200,000 stations)."""
@@ -88,7 +89,7 @@ def csv_rows(path: Path, label: str) -> Rows:
             for record in reader:
                 number += 1
                 _check_cells(record, label, number)
-                yield number, record
+                yield number, [csv_text_in(cell) for cell in record]  # our exports' apostrophe
         except csv.Error as exc:
             fail(label, number + 1, "file", f"CSV 格式错误 / malformed CSV: {exc}")
 

@@ -19,6 +19,7 @@ from geodata.regions import locate_one
 from stations.core.clock import utcnow
 from stations.core.filters import adcode_prefix, check_filters
 from stations.core.model import EDITABLE_FIELDS, REGION_FIELDS, Station
+from stations.core.text import clean_text
 from stations.core.vocab import STATUSES, TRANSITIONS
 from stations.errors import InvalidInput, NotFound
 from stations.store.engine import bulk_insert, make_engine
@@ -250,7 +251,8 @@ class Registry:
         """Move a station along its lifecycle, keeping who, when and why."""
         if status not in STATUSES:
             raise InvalidInput("status", f"未知状态 / unknown status {status!r}")
-        if not reason or not reason.strip():
+        reason = clean_text(reason, "reason", multiline=True) or ""
+        if not reason:
             raise InvalidInput("reason", "必须说明原因 / a reason is required")
         with self.session() as s:
             row = s.get(StationRow, station_id, with_for_update=True)
@@ -265,7 +267,7 @@ class Registry:
             changes = {"status": [row.status, status]}
             row.status = status
             row.status_date = when or now.date()
-            row.status_reason = reason.strip()
+            row.status_reason = reason
             row.updated_at = now
             s.add(HistoryRow(**_history(station_id, now, actor, "status", changes), reason=reason))
             bump_revision(s)

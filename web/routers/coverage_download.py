@@ -15,6 +15,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from openpyxl import Workbook
 
+from stations.io.safe_cells import csv_record, xlsx_row
 from web.deps import CoverageDep
 from web.routers.coverage import QueryDep
 
@@ -38,16 +39,16 @@ def csv_bytes(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csv_record(row) for row in rows)  # text never starts a formula
     return ("\ufeff" + text.getvalue()).encode("utf-8")
 
 
 def xlsx_bytes(columns: list[str], rows: list[dict[str, Any]], title: str) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31] or "coverage")
-    sheet.append(columns)
+    sheet.append(xlsx_row(sheet, columns))
     for row in rows:
-        sheet.append([row.get(column) for column in columns])
+        sheet.append(xlsx_row(sheet, [row.get(column) for column in columns]))  # text, never formulas
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

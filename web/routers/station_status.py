@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from stations.accounts.users import MAY, User
+from stations.core.text import LIMITS as TEXT_LIMITS
 from stations.io.export import station_feature
 from web import schemas
 from web.deps import RegistryDep, require_role
@@ -21,7 +22,8 @@ class StatusIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: str = Field(description="planned | active | suspended | revoked | closed")
-    reason: str = Field(min_length=1, description="why (kept in the station's history)")
+    reason: str = Field(min_length=1, max_length=TEXT_LIMITS["reason"],
+                        description="why (kept in the station's history)")
     status_date: date | None = Field(default=None, description="effective date (default: today)")
 
 
