@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = build_services(settings)
+        services.evidence.remove_leftovers()  # photos staged when a crash stopped an upload
         # built in the background: /healthz answers at once, /readyz once the index is
         # ready, and searches wait for it meanwhile
         services.begin_index()

@@ -9,6 +9,9 @@ third of the nearest search's throughput):
 
 Security headers:
 
+Answers to a request carrying ``Authorization``, and those of staff-only routes
+(:data:`STAFF_PREFIXES`), get ``Cache-Control: no-store``.
+
 Pages run only the app's own scripts and styles (no inline code, no other hosts); images
 may also come from the configured map tile host. The folium coverage maps under
 ``/maps/`` are written with inline scripts and styles, so they get a policy of their own
@@ -37,6 +40,9 @@ from web.routers.nearest import nearest_body
 
 DOCS_PATHS = ("/docs",)
 MAP_PREFIX = "/maps/"
+STAFF_PREFIXES = ("/api/token", "/api/users", "/api/queues", "/api/inspections", "/metrics")
+"""Answers for staff only (or carrying a credential): never kept by a browser or proxy."""
+NO_STORE = (b"cache-control", b"no-store")
 
 
 def tile_source(tile_url: str) -> str | None:
@@ -112,13 +118,20 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = self.headers[self._which(scope.get("path", ""))]
+        path = scope.get("path", "")
+        extra = self.headers[self._which(path)]
+        private = path.startswith(STAFF_PREFIXES) or any(
+            name == b"authorization" for name, _ in scope["headers"])
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
+                headers = message.get("headers", [])
+                if private:  # a signed-in answer is never stored, whatever the route said
+                    headers = [(n, v) for n, v in headers if n.lower() != b"cache-control"]
+                    headers.append(NO_STORE)
+                present = {name.lower() for name, _ in headers}
                 message["headers"] = [
-                    *message.get("headers", []),
+                    *headers,
                     *((name, value) for name, value in extra if name not in present),
                 ]
             await send(message)

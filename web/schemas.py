@@ -169,6 +169,8 @@ class EvidenceOut(Open):
     size_bytes: int
     sha256: str
     original_name: str | None = Field(default=None, description="staff only")
+    metadata: dict[str, Any] | None = Field(
+        default=None, description="EXIF taken_at, gps {lon, lat}, camera (staff only)")
 
 
 class InspectionOut(Open):

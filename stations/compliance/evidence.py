@@ -1,4 +1,5 @@
-"""Photo evidence: checked by size and content, stored as files beside the database.
+"""Photo evidence: checked by size and content (decoded by Pillow: :mod:`.photo_check`),
+stored as files beside the database (readable by the service's user only).
 
 A photo is written to a temporary name first and moved into place only after the
 inspection that cites it is committed; on failure the temporary file is removed.
@@ -7,17 +8,26 @@ Files are named by their SHA-256, so the same photo uploaded twice is stored onc
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from stations.compliance.photo_check import decode_photo
 from stations.errors import InvalidInput
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 TMP_DIR_NAME = ".incoming"
+LEFTOVER_AGE_S = 15 * 60
+"""A staged file lives for the seconds between upload and commit; one older than this
+was left by a crash (younger ones may belong to another instance's upload under way)."""
+FILE_MODE, DIR_MODE = 0o600, 0o700
+"""Evidence is readable by the service's user only."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,8 @@ class Photo:
     extension: str
     sha256: str
     original_name: str | None = None
+    metadata: dict[str, Any] | None = None
+    """EXIF facts kept as evidence (``taken_at``, ``gps``, ``camera``), for reviewers."""
 
     @property
     def size_bytes(self) -> int:
@@ -51,10 +63,14 @@ def sniff_image(data: bytes) -> tuple[str, str] | None:
 
 
 def check_photo(data: bytes, *, name: str | None = None, field: str = "photos") -> Photo:
-    """Accept a JPEG, PNG or WebP photo of at most 5 MB.
+    """Accept a JPEG, PNG or WebP photo of at most 5 MB and :data:`MAX_PIXELS` pixels.
 
     The type is read from the content (magic bytes), never from the file name or the
-    declared content type.
+    declared content type, and the photo is decoded with Pillow to prove it is one: a
+    truncated or fake file, or one whose pixels would inflate beyond the limit (a
+    decompression bomb), is refused before its pixels are decoded. EXIF time and GPS
+    position are kept as :attr:`Photo.metadata`; a photo whose EXIF says it is rotated
+    is stored upright (:func:`PIL.ImageOps.exif_transpose`).
 
     Raises
     ------
@@ -74,7 +90,8 @@ def check_photo(data: bytes, *, name: str | None = None, field: str = "photos") 
             field, f"只接受 JPEG、PNG 或 WebP 照片 / photo{label} is not JPEG, PNG or WebP"
         )
     media_type, extension = sniffed
-    return Photo(data, media_type, extension, hashlib.sha256(data).hexdigest(), name)
+    data, metadata = decode_photo(data, extension, label, field)
+    return Photo(data, media_type, extension, hashlib.sha256(data).hexdigest(), name, metadata)
 
 
 @dataclass(frozen=True)
@@ -89,6 +106,28 @@ class EvidenceStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
+    def _dir(self, path: Path) -> Path:
+        """``path`` (and the root) created if missing, with :data:`DIR_MODE`."""
+        for folder in (self.root, path):
+            if not folder.is_dir():
+                folder.mkdir(parents=True, exist_ok=True)
+                os.chmod(folder, DIR_MODE)
+        return path
+
+    def remove_leftovers(self, *, older_than_s: float = LEFTOVER_AGE_S) -> int:
+        """Remove staged files a crash left in ``.incoming`` (at start-up); returns how many."""
+        folder = self.root / TMP_DIR_NAME
+        if not folder.is_dir():
+            return 0
+        cutoff = time.time() - older_than_s
+        removed = 0
+        for leftover in folder.glob("*.part"):
+            with contextlib.suppress(FileNotFoundError):
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
+                    removed += 1
+        return removed
+
     def path(self, relative_path: str) -> Path:
         """The file of a stored photo (refusing paths that leave the directory)."""
         path = (self.root / relative_path).resolve()
@@ -101,13 +140,13 @@ class EvidenceStore:
         staged: list[Staged] = []
         if not photos:
             return staged
-        tmp_dir = self.root / TMP_DIR_NAME
-        tmp_dir.mkdir(parents=True, exist_ok=True)
+        tmp_dir = self._dir(self.root / TMP_DIR_NAME)
         try:
             for photo in photos:
                 temp = tmp_dir / f"{uuid.uuid4().hex}.part"
                 staged.append(Staged(photo, temp))
-                with temp.open("wb") as fh:
+                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+                with os.fdopen(fd, "wb") as fh:
                     fh.write(photo.data)
                     fh.flush()
                     os.fsync(fh.fileno())
@@ -120,7 +159,7 @@ class EvidenceStore:
         """Move staged files to their final names (after the database commit)."""
         for item in staged:
             final = self.root / item.photo.relative_path
-            final.parent.mkdir(parents=True, exist_ok=True)
+            self._dir(final.parent)
             os.replace(item.temp_path, final)
 
     def discard(self, staged: Sequence[Staged]) -> None:

@@ -53,6 +53,7 @@ class Evidence:
     sha256: str
     path: str
     original_name: str | None
+    metadata: dict[str, Any] | None = None  # EXIF time, GPS, camera (staff only)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class Inspection:
                     "media_type": e.media_type,
                     "size_bytes": e.size_bytes,
                     "sha256": e.sha256,
-                    **({"original_name": e.original_name} if full else {}),
+                    **({"original_name": e.original_name, "metadata": e.metadata} if full else {}),
                 }
                 for e in self.evidence
             ],
@@ -358,6 +359,7 @@ def _insert_evidence(s: Session, inspection_id: int, photos: Sequence[Photo]) ->
             size_bytes=p.size_bytes,
             sha256=p.sha256,
             original_name=p.original_name,
+            exif=p.metadata or None,
         )
         for p in photos
     )
@@ -384,7 +386,7 @@ def _load(s: Session, where: list[Any]) -> list[Inspection]:
         select(EvidenceRow).where(EvidenceRow.inspection_id.in_(ids)).order_by(EvidenceRow.id)
     ):
         evidence[e.inspection_id].append(
-            Evidence(e.id, e.media_type, e.size_bytes, e.sha256, e.path, e.original_name)
+            Evidence(e.id, e.media_type, e.size_bytes, e.sha256, e.path, e.original_name, e.exif)
         )
     reviews = {
         rv.inspection_id: Review(rv.decision, name, rv.note, aware_utc(rv.reviewed_at))

@@ -8,8 +8,10 @@ correction is always a new inspection pointing at the one it corrects.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -93,6 +95,8 @@ class EvidenceRow(Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     original_name: Mapped[str | None] = mapped_column(String(255))
+    exif: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    """EXIF facts of the photo (``taken_at``, ``gps``, ``camera``): migration 0009."""
 
 
 class ReviewRow(Base):

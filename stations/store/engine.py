@@ -7,7 +7,9 @@ checks connections before use. Migrations are Alembic revisions under ``migratio
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -105,6 +107,20 @@ def resolve_url(url: str) -> str:
     return url
 
 
+def private_file(path: Path) -> None:
+    """Make ``path`` readable by this user only (0600), creating it (empty) if missing, so
+    SQLite, which gives its WAL and shared-memory files the database file's mode, never
+    writes a world-readable database. A new parent directory is 0700."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    with contextlib.suppress(OSError):  # a file of another owner: leave it to them
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite files get WAL mode, foreign keys and a busy timeout."""
     resolved = resolve_url(url)
@@ -115,7 +131,7 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         path = parsed.database
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(path))
         engine = create_engine(resolved, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, JSONResponse
 
-from stations.search.reach import stations_around
+from stations.search.reach import MAX_AREA_STATIONS, stations_around
 from web.deps import IndexDep
 from web.schemas_driver import OfflineStations
 
@@ -33,7 +33,8 @@ def offline_stations(
     lon: Annotated[float, Query(description="经度 / longitude")],
     lat: Annotated[float, Query(description="纬度 / latitude")],
     radius_m: Annotated[float, Query(description="米，最多 300 km / metres, at most 300 km")] = 20_000,
-    limit: Annotated[int, Query(description="最多多少个（最近的）/ at most this many, nearest")] = 2_000,
+    limit: Annotated[int, Query(ge=1, le=MAX_AREA_STATIONS,
+                                description="最多多少个（最近的）/ at most this many, nearest")] = 2_000,
     crs: Annotated[str, Query(description="wgs84 | gcj02 | bd09")] = "wgs84",
     travel: Annotated[str, Query(description="car | ride | walk: 导航方式 / for the links")] = "car",
     kind: Annotated[list[str] | None, Query(description="只要这些类型 / only these kinds")] = None,

@@ -32,6 +32,7 @@ from stations.compliance.evidence import MAX_PHOTO_BYTES
 from stations.compliance.inspections import evidence_file
 from web import schemas
 from web.deps import ChecklistsDep, EvidenceDep, OptionalUser, RegistryDep, SettingsDep, require_role
+from web.params import MAX_RECORD_ID, EvidenceId, InspectionId, StationId
 
 router = APIRouter(tags=["inspections"])
 Inspector = Annotated[User, Depends(require_role(*MAY["log_inspection"]))]
@@ -60,8 +61,9 @@ class InspectionIn(BaseModel):
     checklist_id: str | None = Field(
         default=None, description="default: the station's current checklist"
     )
-    checklist_version: int | None = None
-    corrects_id: int | None = Field(default=None, description="the inspection this one corrects")
+    checklist_version: int | None = Field(default=None, ge=1, le=MAX_RECORD_ID)
+    corrects_id: int | None = Field(default=None, ge=1, le=MAX_RECORD_ID,
+                                    description="the inspection this one corrects")
     set_location: bool = Field(
         default=False,
         description="把站点位置设为检查员所在位置（lon/lat）/ put the station where the inspector "
@@ -153,7 +155,7 @@ def create_inspection(
     response_model_exclude_unset=True,
     summary="单条检查记录 / One inspection",
 )
-def one_inspection(inspection_id: int, registry: RegistryDep, user: OptionalUser) -> dict[str, Any]:
+def one_inspection(inspection_id: InspectionId, registry: RegistryDep, user: OptionalUser) -> dict[str, Any]:
     return get_inspection(registry, inspection_id).as_dict(full=_full(user))
 
 
@@ -164,7 +166,7 @@ def one_inspection(inspection_id: int, registry: RegistryDep, user: OptionalUser
     summary="审核检查记录 / Approve or reject an inspection (admin)",
 )
 def review(
-    inspection_id: int, body: ReviewIn, user: Reviewer, registry: RegistryDep
+    inspection_id: InspectionId, body: ReviewIn, user: Reviewer, registry: RegistryDep
 ) -> dict[str, Any]:
     return review_inspection(registry, user, inspection_id, body.decision, body.note).as_dict()
 
@@ -175,7 +177,7 @@ def review(
     response_class=FileResponse,
 )
 def evidence_photo(
-    inspection_id: int, evidence_id: int, _user: Reader, registry: RegistryDep, store: EvidenceDep
+    inspection_id: InspectionId, evidence_id: EvidenceId, _user: Reader, registry: RegistryDep, store: EvidenceDep
 ) -> FileResponse:
     item, path = evidence_file(registry, store, inspection_id, evidence_id)
     return FileResponse(path, media_type=item.media_type)
@@ -188,7 +190,7 @@ def evidence_photo(
     summary="站点检查记录与状况 / A station's inspections and standing",
 )
 def station_inspections(
-    station_id: str, registry: RegistryDep, settings: SettingsDep, user: OptionalUser
+    station_id: StationId, registry: RegistryDep, settings: SettingsDep, user: OptionalUser
 ) -> dict[str, Any]:
     """Anyone sees results and standing; inspectors, planners and admins also see who
     inspected and where they stood."""
@@ -209,7 +211,7 @@ def station_inspections(
     summary="检查清单与数据预判 / The station's checklist, pre-filled from the data",
 )
 def station_checklist(
-    station_id: str, registry: RegistryDep, checklists: ChecklistsDep
+    station_id: StationId, registry: RegistryDep, checklists: ChecklistsDep
 ) -> dict[str, Any]:
     station = registry.get(station_id)
     checklist = checklists.select(station.kind, station.adcode)

@@ -11,6 +11,7 @@ from stations.compliance.location import locate_on_site
 from stations.io.export import station_feature
 from web import schemas
 from web.deps import RegistryDep, require_role
+from web.params import StationId
 from web.schemas_unlocated import LocationIn
 
 router = APIRouter(prefix="/api/stations", tags=["stations"])
@@ -22,7 +23,7 @@ Locator = Annotated[User, Depends(require_role(*MAY["set_location"]))]
     response_model=schemas.StationFeature,
     summary="现场定位 / Set a station's location where you stand (inspector, admin)",
 )
-def set_location(station_id: str, body: LocationIn, user: Locator, registry: RegistryDep) -> Any:
+def set_location(station_id: StationId, body: LocationIn, user: Locator, registry: RegistryDep) -> Any:
     """For a station imported without coordinates (or found misplaced): the point, in
     ``crs``, becomes its location and gives it its region; the history keeps who and how.
     The station then appears in nearest search and coverage."""

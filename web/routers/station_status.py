@@ -13,6 +13,7 @@ from stations.core.text import LIMITS as TEXT_LIMITS
 from stations.io.export import station_feature
 from web import schemas
 from web.deps import RegistryDep, require_role
+from web.params import StationId
 
 router = APIRouter(prefix="/api/stations", tags=["stations"])
 Admin = Annotated[User, Depends(require_role(*MAY["set_station_status"]))]
@@ -34,7 +35,7 @@ class StatusIn(BaseModel):
     summary="变更站点状态 / Change a station's status (admin)",
 )
 def set_status(
-    station_id: str, body: StatusIn, user: Admin, registry: RegistryDep
+    station_id: StationId, body: StatusIn, user: Admin, registry: RegistryDep
 ) -> dict[str, Any]:
     station = registry.set_status(
         station_id, body.status, reason=body.reason, actor=user.name, when=body.status_date

@@ -10,6 +10,7 @@ from stations.errors import InvalidInput
 from stations.io.export import station_feature
 from web import schemas
 from web.deps import RegistryDep
+from web.params import Offset, StationId
 
 router = APIRouter(prefix="/api/stations", tags=["stations"])
 
@@ -44,7 +45,7 @@ def list_stations(
     region: Annotated[str | None, Query(description="行政区划代码前缀 / adcode")] = None,
     q: Annotated[str | None, Query(max_length=100, description="名称包含 / name contains")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     total, page = registry.search(
         bbox=parse_bbox(bbox), kind=kind, services=service, status=status, adcode=region,
@@ -67,7 +68,7 @@ def list_stations(
     response_model_exclude_unset=True,
     summary="单个站点 / One station as a GeoJSON Feature",
 )
-def get_station(station_id: str, registry: RegistryDep) -> dict[str, Any]:
+def get_station(station_id: StationId, registry: RegistryDep) -> dict[str, Any]:
     return station_feature(registry.get(station_id))
 
 
@@ -77,7 +78,7 @@ def get_station(station_id: str, registry: RegistryDep) -> dict[str, Any]:
     response_model_exclude_unset=True,
     summary="变更历史 / Change history",
 )
-def station_history(station_id: str, registry: RegistryDep) -> dict[str, Any]:
+def station_history(station_id: StationId, registry: RegistryDep) -> dict[str, Any]:
     return {
         "station_id": station_id,
         "history": [

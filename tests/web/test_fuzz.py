@@ -1,0 +1,112 @@
+"""Schemathesis over the whole OpenAPI surface: no input, valid or not, is a 5xx.
+
+Every operation of ``/openapi.json`` is called with generated inputs (those that fit the
+schema and those that do not), signed out and signed in as each role, against the app
+under uvicorn on a seeded database. Hypothesis runs derandomized (a fixed seed) with a
+bounded number of examples per operation, so the run is the same every time and takes
+well under two minutes. Failures are collected, not shrunk, and reported together.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from stations.config import Settings
+from stations.store.registry import Registry
+from tests.support.compliance import PASSWORD, ROLES, add_role_users, seed
+from tests.support.live_server import serve_in_thread
+
+schemathesis = pytest.importorskip("schemathesis")
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from schemathesis import GenerationMode  # noqa: E402
+
+EXAMPLES = int(os.environ.get("STATIONS_FUZZ_EXAMPLES", "6"))
+"""Examples per operation, mode and role (STATIONS_FUZZ_EXAMPLES for a longer run)."""
+KNOWN_5XX: dict[str, str] = {}
+"""``METHOD path`` → why a 5xx there is known and left to another issue (none now)."""
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("fuzz")
+    url = f"sqlite:///{tmp / 'stations.db'}"
+    registry = Registry.open(url)
+
+    def write_csv(rows: list[list[str]], **_: object) -> Path:
+        import csv
+
+        from tests.support.ledgers import LEDGER_HEADER
+
+        path = tmp / "ledger.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([LEDGER_HEADER, *rows])
+        return path
+
+    seed(registry, write_csv)
+    add_role_users(registry)
+    registry.close()
+    os.environ.setdefault("STATIONS_HOME", str(tmp / "home"))
+    with serve_in_thread(Settings(db=url, seed_demo=False, evidence_dir=str(tmp / "evidence"))) as base:
+        for _ in range(600):  # the search index builds in the background
+            if requests.get(base + "/readyz", timeout=5).status_code == 200:
+                break
+            time.sleep(0.1)
+        yield base
+
+
+def token(base: str, role: str) -> str:
+    answer = requests.post(base + "/api/token", data={"username": role, "password": PASSWORD}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["access_token"])
+
+
+@pytest.mark.parametrize("role", [None, *ROLES], ids=["signed-out", *ROLES])
+def test_no_generated_request_is_a_server_error(base_url: str, role: str | None) -> None:
+    raw = requests.get(base_url + "/openapi.json", timeout=30).json()
+    schema = schemathesis.openapi.from_dict(raw)
+    headers = {"Authorization": f"Bearer {token(base_url, role)}"} if role else {}
+    session = requests.Session()
+    failures: list[str] = []
+    started = time.monotonic()
+    calls = 0
+
+    def check(case: schemathesis.Case) -> None:
+        nonlocal calls
+        calls += 1
+        try:
+            response = case.call(base_url=base_url, session=session, headers=headers, timeout=60)
+        except requests.RequestException as exc:
+            failures.append(f"{case.operation.label}: {exc!r}")
+            return
+        if response.status_code >= 500 and case.operation.label not in KNOWN_5XX:
+            failures.append(f"{case.operation.label} -> {response.status_code}: "
+                            f"{case.as_curl_command()} :: {response.text[:300]}")
+
+    timing: dict[str, float] = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        began = time.monotonic()
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            run: Callable[[], None] = settings(
+                max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )(given(case=operation.as_strategy(generation_mode=mode))(check))
+            try:
+                run()
+            except Exception as exc:  # noqa: BLE001 - a generation problem is not the app's
+                if "Unsatisfiable" not in type(exc).__name__:
+                    failures.append(f"{operation.label} ({mode.value}): {type(exc).__name__}: {exc}"[:400])
+        timing[operation.label] = time.monotonic() - began
+    if os.environ.get("STATIONS_FUZZ_TIMING"):
+        for label, spent in sorted(timing.items(), key=lambda item: -item[1])[:12]:
+            print(f"  {spent:6.2f} s  {label}")
+    seconds = time.monotonic() - started
+    print(f"\nfuzz {role or 'signed-out'}: {calls} requests in {seconds:.1f} s")
+    assert not failures, "\n".join(dict.fromkeys(failures))
