@@ -47,8 +47,9 @@ def decode_photo(data: bytes, extension: str, label: str, field: str) -> tuple[b
             image.load()  # every pixel decodes: not truncated, not a fake
     except InvalidInput:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise refuse(f"too many pixels ({exc})") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InvalidInput(field, f"照片像素过多 / photo{label} has too many pixels, a possible "
+                                  f"decompression bomb (at most {MAX_PIXELS // 1_000_000} million)") from None
     except Exception as exc:  # noqa: BLE001 - whatever Pillow says, it is not a photo
         raise refuse(str(exc) or type(exc).__name__) from None
     exif = image.getexif()
@@ -59,7 +60,7 @@ def decode_photo(data: bytes, extension: str, label: str, field: str) -> tuple[b
         out = io.BytesIO()
         options: dict[str, Any] = {"exif": upright.getexif().tobytes()}
         if image.format == "JPEG":
-            options |= {"quality": 95, "subsampling": "keep" if upright.mode == image.mode else 0}
+            options["quality"] = 95
             if upright.mode not in ("RGB", "L", "CMYK"):
                 upright = upright.convert("RGB")
         upright.save(out, format=image.format, **options)

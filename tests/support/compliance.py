@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from collections.abc import Callable
@@ -62,13 +63,23 @@ def png_bytes() -> bytes:
     )
 
 
+def _encoded(fmt: str, color: tuple[int, int, int]) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), color).save(out, fmt)
+    return out.getvalue()
+
+
 def jpeg_bytes(size: int = 2048) -> bytes:
-    return b"\xff\xd8\xff\xe0" + b"\x00" * (size - 6) + b"\xff\xd9"
+    """A real 8×8 JPEG, padded after its end marker to ``size`` bytes (decoders ignore it)."""
+    data = _encoded("JPEG", (200, 30, 30))
+    return data + b"\x00" * max(0, size - len(data))
 
 
 def webp_bytes() -> bytes:
-    payload = b"WEBPVP8 " + b"\x00" * 20
-    return b"RIFF" + struct.pack("<I", len(payload)) + payload
+    """A real 8×8 WebP."""
+    return _encoded("WEBP", (30, 200, 30))
 
 
 def files_under(root: Path) -> list[Path]:

@@ -17,6 +17,7 @@ from starlette.datastructures import QueryParams
 from stations.core.paging import Cursor
 from stations.errors import InvalidInput
 from web.ogc.crs import Crs, parse_bbox, parse_crs
+from web.params import MAX_OFFSET
 
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 100
@@ -65,7 +66,7 @@ def parse_items(collection: str, params: QueryParams, *, with_filter: bool = Fal
     check_known(params, items_parameters(collection, with_filter=with_filter))
     # a limit above the maximum is served as the maximum (Part 1 allows either)
     limit = min(_integer(params, "limit", DEFAULT_LIMIT, 1, None), MAX_LIMIT)
-    offset = _integer(params, "offset", 0, 0, None)
+    offset = _integer(params, "offset", 0, 0, MAX_OFFSET)  # no database overflows
     after = params.get("after") or None
     before = params.get("before") or None
     if (after or before) and "offset" in params and offset:
