@@ -128,15 +128,10 @@ def read_demand(path: str | Path, *, crs: str = "wgs84", label: str | None = Non
     if suffix in (".geojson", ".json"):
         return parse_demand(path.read_bytes(), label, crs=crs)
     try:
-        (sheet, *_) = file_sheets(path, label) if suffix == ".csv" else xlsx_sheets(path, label)
-    except LedgerInvalid:
-        raise
-    except ValueError:
-        _fail(label, 1, "file", "工作簿没有工作表 / the workbook has no sheets")
-    except Exception as exc:  # noqa: BLE001 - any reader failure is the file's problem
-        _fail(label, 0, "file", f"无法读取文件 / cannot read file: {reason_of(exc)}")
-    try:
-        return _from_rows(label, sheet.rows(), crs)
+        sheets = file_sheets(path, label) if suffix == ".csv" else xlsx_sheets(path, label)
+        if not sheets:
+            _fail(label, 1, "file", "工作簿没有工作表 / the workbook has no sheets")
+        return _from_rows(label, sheets[0].rows(), crs)
     except LedgerInvalid:
         raise
     except Exception as exc:  # noqa: BLE001
