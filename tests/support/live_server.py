@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import uvicorn
 
@@ -38,3 +44,31 @@ def serve_in_thread(settings: Settings, *, start_timeout_s: float = 60) -> Itera
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@contextmanager
+def serve_process(db: str, home: Path, *, timeout_s: float = 90) -> Iterator[tuple[int, int]]:
+    """``stations serve`` in its own process (its own memory, its own GIL), ready;
+    yields its port and process id."""
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("STATIONS_")} | {
+        "STATIONS_HOME": str(home), "STATIONS_SECRET_KEY": "test-secret-for-serving-0123456789abcdef",
+        "STATIONS_EVIDENCE_DIR": str(home / "evidence")}
+    proc = subprocess.Popen([sys.executable, "-m", "stations", "serve", "--db", db, "--port", str(port)],
+                            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except (OSError, urllib.error.HTTPError):
+                pass
+            assert proc.poll() is None, proc.communicate()[1]
+            assert time.monotonic() < deadline, "the server did not become ready"
+            time.sleep(0.1)
+        yield port, proc.pid
+    finally:
+        proc.kill()
+        proc.communicate()

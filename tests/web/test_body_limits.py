@@ -9,14 +9,9 @@ is the server's alone.
 
 from __future__ import annotations
 
-import os
 import select
 import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +22,7 @@ from fastapi.testclient import TestClient
 from stations.config import Settings
 from stations.store.registry import Registry
 from tests.support.compliance import add_role_users, seed
-from tests.support.live_server import free_port
+from tests.support.live_server import serve_process
 from web.app import BODY_LIMITS, DEFAULT_BODY_LIMIT, create_app
 from web.middleware import MB
 
@@ -56,7 +51,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, int]
     seed(registry, write_csv)
     add_role_users(registry)
     registry.close()
-    with serving(url, tmp) as (port, pid):
+    with serve_process(url, tmp) as (port, pid):
         # warm up: the first demand request imports the form parser and coverage code
         small = [b"--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"d.csv\"\r\n\r\n"
                  b"lon,lat\n113.6601,34.7786\n\r\n--xyz--\r\n"]
@@ -64,31 +59,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, int]
             post_raw(port, "/api/coverage/demand?region=410105",
                      {"Content-Type": "multipart/form-data; boundary=xyz"}, iter(small), chunked=True)
         yield port, pid
-
-
-@contextmanager
-def serving(db: str, home: Path) -> Iterator[tuple[int, int]]:
-    port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("STATIONS_")} | {
-        "STATIONS_HOME": str(home), "STATIONS_SECRET_KEY": "test-secret-for-limits-0123456789abcdef"}
-    proc = subprocess.Popen([sys.executable, "-m", "stations", "serve", "--db", db, "--port", str(port)],
-                            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except (OSError, urllib.error.HTTPError):
-                pass
-            assert proc.poll() is None, proc.communicate()[1]
-            assert time.monotonic() < deadline, "the server did not become ready"
-            time.sleep(0.1)
-        yield port, proc.pid
-    finally:
-        proc.kill()
-        proc.communicate()
 
 
 def rss_kb(pid: int, field: str) -> int:

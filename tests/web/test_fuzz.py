@@ -17,10 +17,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from stations.config import Settings
 from stations.store.registry import Registry
 from tests.support.compliance import PASSWORD, ROLES, add_role_users, seed
-from tests.support.live_server import serve_in_thread
+from tests.support.live_server import serve_process
 
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
@@ -51,13 +50,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     seed(registry, write_csv)
     add_role_users(registry)
     registry.close()
-    os.environ.setdefault("STATIONS_HOME", str(tmp / "home"))
-    with serve_in_thread(Settings(db=url, seed_demo=False, evidence_dir=str(tmp / "evidence"))) as base:
-        for _ in range(600):  # the search index builds in the background
-            if requests.get(base + "/readyz", timeout=5).status_code == 200:
-                break
-            time.sleep(0.1)
-        yield base
+    # its own process: the server does not wait for the GIL while Hypothesis generates
+    with serve_process(url, tmp) as (port, _pid):
+        yield f"http://127.0.0.1:{port}"
 
 
 def token(base: str, role: str) -> str:
