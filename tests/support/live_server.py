@@ -54,8 +54,9 @@ def serve_process(db: str, home: Path, *, timeout_s: float = 90) -> Iterator[tup
     environment = {k: v for k, v in os.environ.items() if not k.startswith("STATIONS_")} | {
         "STATIONS_HOME": str(home), "STATIONS_SECRET_KEY": "test-secret-for-serving-0123456789abcdef",
         "STATIONS_EVIDENCE_DIR": str(home / "evidence")}
+    log = (home / "serve.log").open("w")  # a file, not a pipe: a full pipe would block the server
     proc = subprocess.Popen([sys.executable, "-m", "stations", "serve", "--db", db, "--port", str(port)],
-                            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            env=environment, stdout=subprocess.DEVNULL, stderr=log, text=True)
     try:
         deadline = time.monotonic() + timeout_s
         while True:
@@ -65,10 +66,11 @@ def serve_process(db: str, home: Path, *, timeout_s: float = 90) -> Iterator[tup
                         break
             except (OSError, urllib.error.HTTPError):
                 pass
-            assert proc.poll() is None, proc.communicate()[1]
+            assert proc.poll() is None, (home / "serve.log").read_text()[-3000:]
             assert time.monotonic() < deadline, "the server did not become ready"
             time.sleep(0.1)
         yield port, proc.pid
     finally:
         proc.kill()
-        proc.communicate()
+        proc.wait()
+        log.close()

@@ -25,10 +25,15 @@ schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 
-EXAMPLES = int(os.environ.get("STATIONS_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("STATIONS_FUZZ_EXAMPLES", "6"))
 """Examples per operation, mode and role (STATIONS_FUZZ_EXAMPLES for a longer run)."""
-KNOWN_5XX: dict[str, str] = {}
-"""``METHOD path`` → why a 5xx there is known and left to another issue (none now)."""
+KNOWN_5XX: dict[str, str] = {
+    "GET /maps/coverage": "issue 12 (coverage maps): a map whose layer has no features, e.g. "
+                          "?compliant_only=true before any inspection, fails in folium's "
+                          "GeoJsonTooltip (AssertionError: field not available in the data)",
+}
+"""``METHOD path`` → why a 5xx there is known and left to another issue; they are printed,
+not failed."""
 
 
 @pytest.fixture(scope="module")
@@ -68,18 +73,23 @@ def test_no_generated_request_is_a_server_error(base_url: str, role: str | None)
     headers = {"Authorization": f"Bearer {token(base_url, role)}"} if role else {}
     session = requests.Session()
     failures: list[str] = []
+    known: set[str] = set()
     started = time.monotonic()
     calls = 0
 
     def check(case: schemathesis.Case) -> None:
         nonlocal calls
         calls += 1
+        if os.environ.get("STATIONS_FUZZ_TIMING"):
+            print("    ", case.as_curl_command()[:300], flush=True)
         try:
             response = case.call(base_url=base_url, session=session, headers=headers, timeout=60)
         except requests.RequestException as exc:
             failures.append(f"{case.operation.label}: {exc!r}")
             return
-        if response.status_code >= 500 and case.operation.label not in KNOWN_5XX:
+        if response.status_code >= 500 and case.operation.label in KNOWN_5XX:
+            known.add(f"{case.operation.label} -> {response.status_code}: {case.as_curl_command()}")
+        elif response.status_code >= 500:
             failures.append(f"{case.operation.label} -> {response.status_code}: "
                             f"{case.as_curl_command()} :: {response.text[:300]}")
 
@@ -87,6 +97,8 @@ def test_no_generated_request_is_a_server_error(base_url: str, role: str | None)
     for result in schema.get_all_operations():
         operation = result.ok()
         began = time.monotonic()
+        if os.environ.get("STATIONS_FUZZ_TIMING"):
+            print("  ->", operation.label, flush=True)
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             run: Callable[[], None] = settings(
                 max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
@@ -104,6 +116,8 @@ def test_no_generated_request_is_a_server_error(base_url: str, role: str | None)
             print(f"  {spent:6.2f} s  {label}")
     seconds = time.monotonic() - started
     print(f"\nfuzz {role or 'signed-out'}: {calls} requests in {seconds:.1f} s")
+    for line in sorted(known):
+        print(f"  known 5xx, {KNOWN_5XX[line.split(' ->')[0]][:40]}...: {line}")
     assert not failures, "\n".join(dict.fromkeys(failures))
 
 
