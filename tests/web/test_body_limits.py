@@ -180,6 +180,8 @@ def test_a_large_demand_upload_is_spooled_to_disk_not_held_in_memory(
             iter([prefix, *[filler] * 45, suffix]), chunked=False)
     assert status == 200, answer[:500]
     assert b'"demand_points":1,"demand_weight":3.0' in answer
+    head = answer.split(b"\r\n\r\n", 1)[0].lower()
+    assert b"\r\nserver:" not in head  # no banner (web.server.server_config: server_header=False)
     assert growth() < 30, f"peak RSS grew by {growth():.0f} MB for a 45 MB upload"
 
 
