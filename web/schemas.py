@@ -298,6 +298,13 @@ class GapOut(Open):
     name: str
 
 
+class EmptyOut(Open):
+    code: str = Field(description="no_stations | no_match | no_compliant | no_gaps")
+    message: str = Field(description="中文 / English")
+    zh: str
+    en: str
+
+
 class SuggestionOut(Open):
     rank: int
     lon: float
@@ -319,6 +326,9 @@ class CoverageAnswer(Open):
     suggestions: list[SuggestionOut] | None = None
     suggested_coverage: dict[str, Any] | None = None
     notes: list[str] | None = None
+    empty: list[EmptyOut] = Field(
+        default=[], description="what is not there (no stations, none matching, no gaps), said "
+                                "plainly; empty when everything asked for was found")
     reach: Reach | None = Field(default=None, description="present when measured along roads")
 
 

@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from geodata.regions import Region
+from stations.coverage.absence import Absence, gap_absence, station_absence
 from stations.coverage.demand import Demand, DemandCover, cover_demand
 from stations.coverage.gaps import Gap, area_gaps, demand_gaps, gap_resolution
 from stations.coverage.geometry import AreaMeter, RegionCover, cover_regions, coverage_pieces
@@ -94,6 +95,8 @@ class CoverageResult:
     """Road reach used (``network=``): profile, reach, method and networks; else None."""
     unlocated_elsewhere: int = 0
     """Unlocated stations of the region whose address names no single sub-region."""
+    absences: list[Absence] = field(default_factory=list)
+    """What is not there (no stations, none matching, no gaps), said plainly."""
 
     def totals(self) -> dict[str, Any]:
         """The region's own row: the sums over its sub-regions."""
@@ -153,6 +156,7 @@ class CoverageResult:
             body["reach"] = self.reach
         if self.notes:
             body["notes"] = list(self.notes)
+        body["empty"] = [a.to_json() for a in self.absences]
         return body
 
 
@@ -256,6 +260,8 @@ def _analyse(
             demand_cover = replace(demand_cover, covered=demand_by_road(
                 net, road, networks, demand_cover.lon, demand_cover.lat, demand_cover.covered))
         table = _add_demand(table, demand_cover, len(subs))
+    absent = station_absence(frame, query, lookup, top.name, len(in_region))
+    absences = [absent] if absent is not None else []
     found_gaps = None
     basis = None
     if gaps:
@@ -274,6 +280,9 @@ def _analyse(
                 " / without demand, gaps are uncovered hexagons near existing stations, ranked "
                 "by the number of stations nearby (no built-up layer is available)"
             )
+        if not found_gaps:
+            absences.append(gap_absence(top.name, no_stations=basis != "demand" and absent is not None
+                                        and absent.code == "no_stations"))
     suggestions = None
     if suggest:
         if demand_cover is None:
@@ -287,7 +296,7 @@ def _analyse(
         stations=in_region.reset_index(drop=True), cover=cover, demand=demand_cover,
         gaps=found_gaps, gap_basis=basis, suggestions=suggestions, revision=revision, notes=notes,
         reach=net.to_json(road) if net is not None and road is not None else None,
-        unlocated_elsewhere=unlocated_elsewhere,
+        unlocated_elsewhere=unlocated_elsewhere, absences=absences,
     )
 
 

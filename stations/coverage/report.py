@@ -26,6 +26,8 @@ def format_report(result: CoverageResult) -> str:
         if roads:
             cells += [row.get("method", _overall(result)), f"{row.get('circle_covered_km2', circle):,.2f}"]
         lines.append("\t".join(str(c) for c in cells))
+    for absence in result.absences:  # what is not there, said as plainly as on the map
+        lines.append(absence.message)
     if result.gaps:
         lines.append("")
         lines.append("覆盖空白 / gaps (H3):")
