@@ -53,6 +53,14 @@ class DatabaseUnavailable(StationsError):
     """The database cannot be reached."""
 
 
+class Overloaded(StationsError):
+    """Too much work queued already: try again after ``retry_after_s`` seconds."""
+
+    def __init__(self, message: str, retry_after_s: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class Unauthorized(StationsError):
     """No or a bad credential."""
 

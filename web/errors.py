@@ -20,6 +20,7 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (e.LedgerInvalid, 422),
     (GeodataError, 422),
     (e.DatabaseUnavailable, 503),
+    (e.Overloaded, 503),
     (OperationalError, 503),  # the database went away; pool_pre_ping reconnects later
     (e.StationsError, 400),
 )
@@ -52,6 +53,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
         async def handler(_request: Request, exc: Exception, status: int = status) -> JSONResponse:
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            if isinstance(exc, e.Overloaded):
+                headers = {"Retry-After": str(exc.retry_after_s)}
             return JSONResponse(_body(exc), status_code=status, headers=headers)
 
         app.add_exception_handler(error_type, handler)

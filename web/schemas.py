@@ -296,6 +296,13 @@ class GapOut(Open):
     points: int
     adcode: str
     name: str
+    county_adcode: str | None = None
+    county_name: str | None = None
+    basis: str | None = Field(default=None, description="demand | stations_nearby")
+    reason: str | None = Field(default=None, description="why it ranks here, 中文 / English")
+    nearest_station_id: str | None = None
+    nearest_station_m: float | None = Field(
+        default=None, description="distance to the nearest station that counts, metres")
 
 
 class EmptyOut(Open):
@@ -321,6 +328,7 @@ class CoverageAnswer(Open):
     compliant_only: bool
     statuses: list[str]
     revision: int | None = None
+    computed_at: str | None = Field(default=None, description="when computed, China time, ISO 8601")
     gaps_basis: str | None = None
     gaps: list[GapOut] | None = None
     suggestions: list[SuggestionOut] | None = None
@@ -330,6 +338,23 @@ class CoverageAnswer(Open):
         default=[], description="what is not there (no stations, none matching, no gaps), said "
                                 "plainly; empty when everything asked for was found")
     reach: Reach | None = Field(default=None, description="present when measured along roads")
+
+
+class GapList(Open):
+    region: CoverageRow = Field(description="the region's own totals")
+    by: str
+    radius_m: float | None = None
+    radii_m: dict[str, float]
+    kind: str | None = None
+    compliant_only: bool
+    statuses: list[str]
+    revision: int | None = None
+    computed_at: str | None = None
+    limit: int
+    gaps_basis: str | None = Field(default=None, description="demand | stations_nearby")
+    gaps: list[GapOut] = Field(description="heaviest first")
+    empty: list[EmptyOut] = []
+    notes: list[str] = []
 
 
 # -- regions --------------------------------------------------------------------------------

@@ -22,9 +22,10 @@ import numpy.typing as npt
 import pandas as pd
 
 from geodata.regions import Region
+from stations.core.clock import china_now
 from stations.coverage.absence import Absence, gap_absence, station_absence
 from stations.coverage.demand import Demand, DemandCover, cover_demand
-from stations.coverage.gaps import Gap, area_gaps, demand_gaps, gap_resolution
+from stations.coverage.gaps import Gap, area_gaps, demand_gaps, describe_gaps, gap_resolution
 from stations.coverage.geometry import AreaMeter, RegionCover, cover_regions, coverage_pieces
 from stations.coverage.query import (
     CoverageQuery,
@@ -97,6 +98,8 @@ class CoverageResult:
     """Unlocated stations of the region whose address names no single sub-region."""
     absences: list[Absence] = field(default_factory=list)
     """What is not there (no stations, none matching, no gaps), said plainly."""
+    computed_at: str = ""
+    """When the answer was computed (China time, ISO 8601)."""
 
     def totals(self) -> dict[str, Any]:
         """The region's own row: the sums over its sub-regions."""
@@ -136,6 +139,7 @@ class CoverageResult:
             "compliant_only": q.compliant_only,
             "statuses": list(q.statuses),
             "revision": self.revision,
+            "computed_at": self.computed_at,
             "regions": [_rounded(row) for row in self.table.to_dict("records")],
         }
         if self.gaps is not None:
@@ -280,6 +284,7 @@ def _analyse(
                 " / without demand, gaps are uncovered hexagons near existing stations, ranked "
                 "by the number of stations nearby (no built-up layer is available)"
             )
+        found_gaps = describe_gaps(found_gaps, chosen, basis)
         if not found_gaps:
             absences.append(gap_absence(top.name, no_stations=basis != "demand" and absent is not None
                                         and absent.code == "no_stations"))
@@ -297,6 +302,7 @@ def _analyse(
         gaps=found_gaps, gap_basis=basis, suggestions=suggestions, revision=revision, notes=notes,
         reach=net.to_json(road) if net is not None and road is not None else None,
         unlocated_elsewhere=unlocated_elsewhere, absences=absences,
+        computed_at=china_now().isoformat(timespec="seconds"),
     )
 
 

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import h3
 import numpy as np
 import pandas as pd
+from scipy.spatial import cKDTree
 
-from geodata.regions import Region, locate
+from geodata.geodesy import distance_m, to_ecef_m
+from geodata.regions import Region, locate, region
 from stations.coverage.demand import DemandCover, within_reach
 
 # (largest radius in metres, resolution): hexagon edges of roughly a third to a fifth of it
@@ -55,6 +57,21 @@ class Gap:
     subregion: int
     adcode: str
     name: str
+    county_adcode: str | None = None
+    county_name: str | None = None
+    nearest_station_id: str | None = None
+    nearest_station_m: float | None = None
+    basis: str = "demand"
+    """``demand`` (ranked by uncovered demand) or ``stations_nearby``."""
+
+    @property
+    def reason(self) -> tuple[str, str]:
+        """Why it is ranked where it is, in Chinese and English."""
+        if self.basis == "demand":
+            return (f"未覆盖需求 {self.uncovered_weight:,.1f}（{self.points:,} 个需求点）",
+                    f"uncovered demand {self.uncovered_weight:,.1f} ({self.points:,} points)")
+        return (f"附近有 {self.points:,} 个站点，但都覆盖不到这里",
+                f"{self.points:,} stations nearby, none reaches it")
 
     def boundary(self) -> list[tuple[float, float]]:
         """The hexagon's corners as (lon, lat)."""
@@ -70,6 +87,13 @@ class Gap:
             "points": self.points,
             "adcode": self.adcode,
             "name": self.name,
+            "county_adcode": self.county_adcode,
+            "county_name": self.county_name,
+            "basis": self.basis,
+            "reason": " / ".join(self.reason),
+            "nearest_station_id": self.nearest_station_id,
+            "nearest_station_m": (round(self.nearest_station_m, 1)
+                                  if self.nearest_station_m is not None else None),
         }
 
 
@@ -130,6 +154,40 @@ def area_gaps(frame: pd.DataFrame, chosen: pd.DataFrame, subs: tuple[Region, ...
     order = sorted(range(len(keep)), key=lambda i: (-nearby[cells[keep[i]]], cells[keep[i]]))
     return [_gap(cells[keep[i]], float(nearby[cells[keep[i]]]), nearby[cells[keep[i]]],
                  int(sub[i]), subs) for i in order[:limit]]
+
+
+def describe_gaps(gaps: list[Gap], chosen: pd.DataFrame, basis: str) -> list[Gap]:
+    """Gaps with their county and the distance to the nearest counted station.
+
+    Parameters
+    ----------
+    gaps : list of Gap
+    chosen : pandas.DataFrame
+        The stations that count (``id``, ``lon``, ``lat``), inside the region or near it.
+    basis : str
+        How the gaps were ranked: ``demand`` or ``stations_nearby``.
+    """
+    if not gaps:
+        return []
+    lon = np.array([g.lon for g in gaps])
+    lat = np.array([g.lat for g in gaps])
+    found = locate(lon, lat, max_snap_m=5_000)
+    counties = [a if isinstance(a, str) else None for a in found["adcode"].to_numpy(object)]
+    names = [region(a).name if a else None for a in counties]
+    nearest_id: list[str | None] = [None] * len(gaps)
+    nearest_m: list[float | None] = [None] * len(gaps)
+    if len(chosen):
+        st_lon = chosen["lon"].to_numpy(np.float64)
+        st_lat = chosen["lat"].to_numpy(np.float64)
+        # the nearest by chord is the nearest by geodesic at these distances; then measured
+        _, idx = cKDTree(to_ecef_m(st_lon, st_lat)).query(to_ecef_m(lon, lat))
+        metres = distance_m(lon, lat, st_lon[idx], st_lat[idx])
+        ids = chosen["id"].to_numpy(object)[idx]
+        nearest_id = [str(i) for i in ids]
+        nearest_m = [float(m) for m in np.atleast_1d(metres)]
+    return [replace(g, county_adcode=c, county_name=n, nearest_station_id=i, nearest_station_m=m,
+                    basis=basis)
+            for g, c, n, i, m in zip(gaps, counties, names, nearest_id, nearest_m, strict=True)]
 
 
 def _disk_size(radius_m: float, resolution: int) -> int:

@@ -32,7 +32,7 @@ class Legend(MacroElement):
 
     _template = Template("""
         {% macro html(this, kwargs) %}
-        <details class="stations-legend" open style="position: fixed; bottom: 24px; left: 10px;
+        <details class="stations-legend" open style="position: fixed; bottom: 28px; right: 10px;
              z-index: 1000; background: rgba(255,255,255,0.95); padding: 6px 10px;
              border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
              font: 12px/1.4 sans-serif; max-height: 70%; max-width: min(320px, 80vw);

@@ -90,7 +90,8 @@ def test_planner_shows_the_map_and_a_sortable_downloadable_table(visit: Visit,
     with page.expect_download() as info:
         page.click("#download-csv")
     download = info.value
-    assert download.suggested_filename == "coverage-410100.csv"
+    assert download.suggested_filename.startswith("coverage-410100-郑州市-by-county-r")
+    assert download.suggested_filename.endswith(".csv")
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     table = list(csv.DictReader(text.splitlines()))
     assert len(table) == len(answer["regions"]) + 1
