@@ -12,8 +12,8 @@ areas are measured on the WGS-84 ellipsoid.
 
 from __future__ import annotations
 
-import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,13 @@ from stations.core.clock import china_now
 from stations.coverage.absence import Absence, gap_absence, station_absence
 from stations.coverage.demand import Demand, DemandCover, cover_demand
 from stations.coverage.gaps import Gap, area_gaps, demand_gaps, describe_gaps, gap_resolution
-from stations.coverage.geometry import AreaMeter, RegionCover, cover_regions, coverage_pieces
+from stations.coverage.geometry import (
+    AreaMeter,
+    Pieces,
+    RegionCover,
+    cover_regions,
+    coverage_pieces,
+)
 from stations.coverage.query import (
     CoverageQuery,
     county_to_subregion,
@@ -42,6 +48,7 @@ from stations.coverage.reach import (
     demand_by_road,
     road_reach_matrix,
 )
+from stations.coverage.selection import select_stations, subregion_of
 from stations.coverage.siting import Suggestion, geodesic_reach, suggest_sites
 from stations.coverage.unlocated import count_unlocated
 from stations.errors import InvalidInput
@@ -49,7 +56,6 @@ from stations.errors import InvalidInput
 if TYPE_CHECKING:
     from stations.network.service import NetworkService
 
-_MIN_M_PER_DEGREE = 110_574.0  # shortest degree of latitude (at the equator)
 TABLE_COLUMNS = ("adcode", "name", "level", "stations", "unlocated", "area_km2", "covered_km2",
                  "coverage_ratio")
 
@@ -182,6 +188,7 @@ def analyse(
     gap_limit: int = 50,
     reach: NetworkReach | None = None,
     networks: NetworkService | None = None,
+    shared: Callable[[], Pieces] | None = None,
 ) -> CoverageResult:
     """Covered area (and demand) per sub-region for the stations of ``frame``.
 
@@ -206,6 +213,9 @@ def analyse(
         Reach along roads (see :mod:`stations.coverage.reach`) where ``networks`` has a
         network of its profile for the county; circles of the same reach elsewhere.
     networks : NetworkService, optional
+    shared : callable, optional
+        Returns :func:`national_pieces` for this question (kept by the caller, so that a
+        province asked after the country, or the country by county, reuses them).
 
     Returns
     -------
@@ -213,7 +223,8 @@ def analyse(
     """
     with _ANALYSIS_LOCK:
         return _analyse(frame, query, demand=demand, gaps=gaps, suggest=suggest,
-                        revision=revision, gap_limit=gap_limit, road=reach, networks=networks)
+                        revision=revision, gap_limit=gap_limit, road=reach, networks=networks,
+                        shared=shared)
 
 
 def _analyse(
@@ -227,6 +238,7 @@ def _analyse(
     gap_limit: int,
     road: NetworkReach | None = None,
     networks: NetworkService | None = None,
+    shared: Callable[[], Pieces] | None = None,
 ) -> CoverageResult:
     if road is not None:
         query = circle_query(query, road)
@@ -236,13 +248,16 @@ def _analyse(
     chosen = select_stations(frame, query, top)
     centre = top.geometry.envelope.centroid
     meter = AreaMeter(round(centre.x, 1), round(centre.y, 1))
-    pieces = coverage_pieces(
-        chosen["lon"].to_numpy(), chosen["lat"].to_numpy(), chosen["radius_m"].to_numpy(), meter
-    )
+    if shared is not None and road is None:
+        # the whole country's covered shapes, computed once for these stations and radii:
+        # the region's sub-regions only pick and clip the pieces over them
+        pieces = shared()
+    else:
+        pieces = coverage_pieces(chosen["lon"].to_numpy(), chosen["lat"].to_numpy(),
+                                 chosen["radius_m"].to_numpy(), meter)
     cover = cover_regions(pieces, sub_geoms, meter)
     lookup = county_to_subregion(query.region, query.level, query.by)
-    chosen = chosen.assign(subregion=[lookup.get(a, -1) if isinstance(a, str) else -1
-                                      for a in chosen["adcode"]])
+    chosen = chosen.assign(subregion=subregion_of(chosen["adcode"], lookup))
     in_region = chosen[chosen["subregion"] >= 0]
     net = None
     if road is not None:
@@ -304,59 +319,6 @@ def _analyse(
         unlocated_elsewhere=unlocated_elsewhere, absences=absences,
         computed_at=china_now().isoformat(timespec="seconds"),
     )
-
-
-def select_stations(frame: pd.DataFrame, query: CoverageQuery, top: Region) -> pd.DataFrame:
-    """The stations that count, near enough to the region to reach into it.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``id``, ``name``, ``kind``, ``standing``, ``lon``, ``lat``, ``adcode``, ``radius_m``.
-    """
-    if frame.empty:
-        return _empty_selection()
-    lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(np.float64)
-    lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(np.float64)
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    ok &= frame["status"].isin(query.statuses).to_numpy()
-    ok &= frame["kind"].isin(query.kinds).to_numpy()
-    standing = frame["standing"] if "standing" in frame else pd.Series(None, index=frame.index)
-    if query.compliant_only:
-        ok &= (standing == "compliant").to_numpy()
-    west, south, east, north = _reach_bounds(top.geometry.bounds, query.max_radius_m)
-    with np.errstate(invalid="ignore"):
-        ok &= (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
-    rows = np.flatnonzero(ok)
-    kinds = frame["kind"].to_numpy(object)[rows]
-    radii = query.radii_m
-    return pd.DataFrame({
-        "id": frame["id"].to_numpy(object)[rows],
-        "name": frame["name"].to_numpy(object)[rows],
-        "kind": kinds,
-        "standing": standing.to_numpy(object)[rows],
-        "lon": lon[rows],
-        "lat": lat[rows],
-        "adcode": (frame["adcode"].to_numpy(object)[rows] if "adcode" in frame
-                   else np.full(len(rows), None, dtype=object)),
-        "radius_m": np.array([radii[k] for k in kinds], dtype=np.float64),
-    })
-
-
-def _empty_selection() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in
-                         ("id", "name", "kind", "standing", "adcode")}
-                        | {c: pd.Series(dtype=np.float64) for c in ("lon", "lat", "radius_m")})
-
-
-def _reach_bounds(bounds: tuple[float, float, float, float], radius_m: float
-                  ) -> tuple[float, float, float, float]:
-    """Bounds grown by ``radius_m`` (in degrees, generously at the bounds' high latitude)."""
-    west, south, east, north = bounds
-    dlat = radius_m / _MIN_M_PER_DEGREE
-    high = min(max(abs(south), abs(north)) + dlat, 89.0)
-    dlon = radius_m / (_MIN_M_PER_DEGREE * math.cos(math.radians(high)))
-    return west - dlon, south - dlat, east + dlon, north + dlat
 
 
 def _table(subs: tuple[Region, ...], cover: RegionCover, counts: npt.NDArray[np.int64]

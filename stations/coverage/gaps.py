@@ -11,14 +11,16 @@ nearby.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
 import h3
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+from h3.api import basic_int as h3i
 from scipy.spatial import cKDTree
 
 from geodata.geodesy import distance_m, to_ecef_m
@@ -26,6 +28,7 @@ from geodata.regions import Region, locate, region
 from stations.coverage.demand import DemandCover, within_reach
 
 # (largest radius in metres, resolution): hexagon edges of roughly a third to a fifth of it
+_BATCH = 8_192  # candidate hexagons first checked for coverage
 _RESOLUTIONS = ((600.0, 9), (2_000.0, 8), (6_000.0, 7), (20_000.0, 6), (80_000.0, 5))
 
 
@@ -124,36 +127,64 @@ def demand_gaps(demand: DemandCover, subs: tuple[Region, ...], resolution: int, 
 
 def area_gaps(frame: pd.DataFrame, chosen: pd.DataFrame, subs: tuple[Region, ...],
               lookup: dict[str, int], resolution: int, limit: int) -> list[Gap]:
-    """Uncovered hexagons near the registry's stations in the region, busiest first."""
+    """Uncovered hexagons near the registry's stations in the region, busiest first.
+
+    Hexagons are integers here (H3's int API) and counted with numpy; only the busiest
+    candidates are checked for coverage, a batch at a time, until ``limit`` open ones
+    inside the region are found: at national scale most candidates are never looked at.
+    """
     if frame.empty or "adcode" not in frame:
         return []
-    in_region = frame[[isinstance(a, str) and a in lookup for a in frame["adcode"]]]
+    in_region = frame[frame["adcode"].isin(list(lookup)).to_numpy()]
     lon = pd.to_numeric(in_region["lon"], errors="coerce").to_numpy(np.float64)
     lat = pd.to_numeric(in_region["lat"], errors="coerce").to_numpy(np.float64)
     ok = np.isfinite(lon) & np.isfinite(lat)
     if not ok.any():
         return []
-    counts = Counter(h3.latlng_to_cell(y, x, resolution)
-                     for x, y in zip(lon[ok].tolist(), lat[ok].tolist(), strict=True))
+    own = np.fromiter((h3i.latlng_to_cell(y, x, resolution)
+                       for x, y in zip(lon[ok].tolist(), lat[ok].tolist(), strict=True)),
+                      dtype=np.uint64, count=int(ok.sum()))
+    cells, per_cell = np.unique(own, return_counts=True)
     reach = _disk_size(float(chosen["radius_m"].min()) if len(chosen) else 0.0, resolution)
-    nearby: Counter[str] = Counter()
-    for cell, n in counts.items():
-        for neighbour in h3.grid_disk(cell, reach):
-            nearby[neighbour] += n
-    cells = list(nearby)
-    centres = np.array([h3.cell_to_latlng(c) for c in cells])
-    c_lon, c_lat = centres[:, 1], centres[:, 0]
-    open_ = ~within_reach(c_lon, c_lat, chosen["lon"].to_numpy(), chosen["lat"].to_numpy(),
-                          chosen["radius_m"].to_numpy())
-    if not open_.any():
-        return []
-    keep = np.flatnonzero(open_)
-    adcodes = locate(c_lon[keep], c_lat[keep], max_snap_m=0)["adcode"].to_numpy(object)
-    sub = np.array([lookup.get(a, -1) if isinstance(a, str) else -1 for a in adcodes])
-    keep, sub = keep[sub >= 0], sub[sub >= 0]
-    order = sorted(range(len(keep)), key=lambda i: (-nearby[cells[keep[i]]], cells[keep[i]]))
-    return [_gap(cells[keep[i]], float(nearby[cells[keep[i]]]), nearby[cells[keep[i]]],
-                 int(sub[i]), subs) for i in order[:limit]]
+    disks = [h3i.grid_disk(int(c), reach) for c in cells.tolist()]
+    sizes = np.fromiter((len(d) for d in disks), dtype=np.int64, count=len(disks))
+    around = np.fromiter(itertools.chain.from_iterable(disks), dtype=np.uint64,
+                         count=int(sizes.sum()))
+    candidates, where = np.unique(around, return_inverse=True)
+    nearby = np.bincount(where, weights=np.repeat(per_cell, sizes)).astype(np.int64)
+    # busiest first; ties by the cell's index (as its hex string sorts)
+    order = np.lexsort((candidates, -nearby))
+    st_lon, st_lat = chosen["lon"].to_numpy(), chosen["lat"].to_numpy()
+    st_radius = chosen["radius_m"].to_numpy()
+    found: list[Gap] = []
+    start, size = 0, _BATCH
+    while start < len(order):
+        # growing batches: a region's first few thousand usually hold its gaps, while at
+        # national scale the busiest hexagons are mostly covered and more are needed
+        batch = order[start:start + size]
+        start, size = start + size, size * 8
+        centres = np.array([h3i.cell_to_latlng(int(c)) for c in candidates[batch].tolist()])
+        c_lon, c_lat = centres[:, 1], centres[:, 0]
+        open_ = ~within_reach(c_lon, c_lat, st_lon, st_lat, st_radius)
+        if not open_.any():
+            continue
+        keep = np.flatnonzero(open_)
+        adcodes = locate(c_lon[keep], c_lat[keep], max_snap_m=0)["adcode"].to_numpy(object)
+        sub = subregion_positions(adcodes, lookup)
+        for i, position in zip(keep[sub >= 0].tolist(), sub[sub >= 0].tolist(), strict=True):
+            count = int(nearby[batch[i]])
+            found.append(_gap(h3i.int_to_str(int(candidates[batch[i]])), float(count), count,
+                              int(position), subs))
+            if len(found) == limit:
+                return found
+    return found
+
+
+def subregion_positions(adcodes: npt.NDArray[np.object_], lookup: dict[str, int]
+                        ) -> npt.NDArray[np.int64]:
+    """Position of each county adcode's sub-region, -1 where it has none."""
+    return np.array([lookup.get(a, -1) if isinstance(a, str) else -1 for a in adcodes],
+                    dtype=np.int64)
 
 
 def describe_gaps(gaps: list[Gap], chosen: pd.DataFrame, basis: str) -> list[Gap]:

@@ -21,8 +21,10 @@ import pandas as pd
 from stations.core.clock import CHINA_TZ
 from stations.coverage.analysis import CoverageResult, analyse
 from stations.coverage.demand import Demand
+from stations.coverage.geometry import Pieces
 from stations.coverage.query import CoverageQuery
 from stations.coverage.reach import NetworkReach
+from stations.coverage.selection import national_pieces
 from stations.errors import Overloaded
 from stations.network.service import NetworkService
 from stations.store.registry import Registry
@@ -71,6 +73,7 @@ class CoverageService:
         self._frame: tuple[int, pd.DataFrame] | None = None
         self._answers: OrderedDict[Hashable, Any] = OrderedDict()
         self._flights: dict[Hashable, Future[Any]] = {}
+        self._pieces: dict[tuple[Hashable, ...], Pieces] = {}
         self._queued = 0
         self.max_queued = max_queued
         """Distinct computations allowed to wait for their turn before refusing."""
@@ -117,11 +120,40 @@ class CoverageService:
 
         def compute() -> CoverageResult:
             _, frame = self.frame(revision)
+            pieces_key = self.pieces_key(revision, query)
+            # the country's pieces serve every region once computed; the country (or the
+            # country by county, as the OGC regions layer asks) computes them
+            shared = None
+            if reach is None and (query.level == "country" or pieces_key in self._pieces):
+                def shared() -> Pieces:
+                    return self.national_pieces(pieces_key, frame, query)
             return analyse(frame, query, demand=demand, gaps=gaps, suggest=suggest,
                            revision=revision, reach=reach, networks=self.networks,
-                           gap_limit=gap_limit)
+                           gap_limit=gap_limit, shared=shared)
 
         return self.remember(key, compute)  # type: ignore[no-any-return]
+
+    def pieces_key(self, revision: int, query: CoverageQuery) -> tuple[Hashable, ...]:
+        """What the country's covered shapes depend on: the stations counted and radii."""
+        day = datetime.now(CHINA_TZ).date().isoformat() if query.compliant_only else None
+        return (revision, tuple(sorted(query.radii_m.items())), query.statuses,
+                query.compliant_only, day)
+
+    def national_pieces(self, key: tuple[Hashable, ...], frame: pd.DataFrame,
+                        query: CoverageQuery) -> Pieces:
+        """The country's covered shapes for ``key`` (computed once per revision)."""
+        with self._lock:
+            found = self._pieces.get(key)
+        if found is not None:
+            return found
+        pieces = national_pieces(frame, query)
+        with self._lock:
+            for old in [k for k in self._pieces if k[0] != key[0]]:
+                del self._pieces[old]
+            self._pieces[key] = pieces
+            while len(self._pieces) > 4:
+                self._pieces.pop(next(iter(self._pieces)))
+        return pieces
 
     def key(self, revision: int, query: CoverageQuery, demand: Demand | None, gaps: bool,
             suggest: int) -> tuple[Hashable, ...]:
@@ -186,4 +218,5 @@ class CoverageService:
     def clear(self) -> None:
         with self._lock:
             self._answers.clear()
+            self._pieces.clear()
             self._frame = None
