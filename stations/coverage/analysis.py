@@ -188,7 +188,7 @@ def analyse(
     gap_limit: int = 50,
     reach: NetworkReach | None = None,
     networks: NetworkService | None = None,
-    shared: Callable[[], Pieces] | None = None,
+    shared: Callable[[pd.DataFrame | None], Pieces] | None = None,
 ) -> CoverageResult:
     """Covered area (and demand) per sub-region for the stations of ``frame``.
 
@@ -215,7 +215,8 @@ def analyse(
     networks : NetworkService, optional
     shared : callable, optional
         Returns :func:`national_pieces` for this question (kept by the caller, so that a
-        province asked after the country, or the country by county, reuses them).
+        province asked after the country, or the country by county, reuses them); given the
+        selected stations when the region is the country, else None.
 
     Returns
     -------
@@ -238,7 +239,7 @@ def _analyse(
     gap_limit: int,
     road: NetworkReach | None = None,
     networks: NetworkService | None = None,
-    shared: Callable[[], Pieces] | None = None,
+    shared: Callable[[pd.DataFrame | None], Pieces] | None = None,
 ) -> CoverageResult:
     if road is not None:
         query = circle_query(query, road)
@@ -251,7 +252,7 @@ def _analyse(
     if shared is not None and road is None:
         # the whole country's covered shapes, computed once for these stations and radii:
         # the region's sub-regions only pick and clip the pieces over them
-        pieces = shared()
+        pieces = shared(chosen if top.level == "country" else None)
     else:
         pieces = coverage_pieces(chosen["lon"].to_numpy(), chosen["lat"].to_numpy(),
                                  chosen["radius_m"].to_numpy(), meter)

@@ -155,13 +155,14 @@ def coverage_pieces(
     fewest = min(vertices, VERTICES)
     scale = math.sqrt(2 * math.pi / (fewest * math.sin(2 * math.pi / fewest)))
     labels = _components(xyz, radius, slack=scale * 1.001)
-    circles = circle_polygons(lon[kept], lat[kept], radius, vertices=VERTICES)
-    if vertices != VERTICES:
-        # fewer vertices only for small circles: their many unions are the cost, while a
-        # large circle's vertices decide how much of it falls each side of a border
-        small = np.flatnonzero(radius < COARSE_BELOW_M)
-        circles[small] = circle_polygons(lon[kept][small], lat[kept][small], radius[small],
-                                         vertices=vertices)
+    # fewer vertices only for small circles: their many unions are the cost, while a large
+    # circle's vertices decide how much of it falls each side of a border
+    coarse = (radius < COARSE_BELOW_M) if vertices != VERTICES else np.zeros(len(radius), bool)
+    circles = np.empty(len(radius), dtype=object)
+    for mask, count in ((~coarse, VERTICES), (coarse, vertices)):
+        if mask.any():
+            circles[mask] = circle_polygons(lon[kept][mask], lat[kept][mask], radius[mask],
+                                            vertices=count)
     order = np.argsort(labels, kind="stable")
     sorted_labels = labels[order]
     starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])

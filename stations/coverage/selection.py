@@ -35,11 +35,14 @@ def subregion_of(adcodes: pd.Series, lookup: dict[str, int]) -> npt.NDArray[np.i
     return np.asarray(mapped.fillna(-1).to_numpy(), dtype=np.int64)
 
 
-def national_pieces(frame: pd.DataFrame, query: CoverageQuery) -> Pieces:
+def national_pieces(frame: pd.DataFrame, query: CoverageQuery,
+                    chosen: pd.DataFrame | None = None) -> Pieces:
     """The covered shapes of every station of ``frame`` that ``query`` counts, country-wide
-    (kind, status, compliance and radii from ``query``; its region is ignored)."""
+    (kind, status, compliance and radii from ``query``; its region is ignored). ``chosen``:
+    those stations, when already selected for the country."""
     country = replace(query, region="100000", level="country", by="province")
-    chosen = select_stations(frame, country, query_region(country))
+    if chosen is None:
+        chosen = select_stations(frame, country, query_region(country))
     centre = query_region(country).geometry.envelope.centroid
     meter = AreaMeter(round(centre.x, 1), round(centre.y, 1))
     return coverage_pieces(chosen["lon"].to_numpy(), chosen["lat"].to_numpy(),

@@ -125,8 +125,8 @@ class CoverageService:
             # country by county, as the OGC regions layer asks) computes them
             shared = None
             if reach is None and (query.level == "country" or pieces_key in self._pieces):
-                def shared() -> Pieces:
-                    return self.national_pieces(pieces_key, frame, query)
+                def shared(chosen: pd.DataFrame | None) -> Pieces:
+                    return self.national_pieces(pieces_key, frame, query, chosen)
             return analyse(frame, query, demand=demand, gaps=gaps, suggest=suggest,
                            revision=revision, reach=reach, networks=self.networks,
                            gap_limit=gap_limit, shared=shared)
@@ -140,13 +140,13 @@ class CoverageService:
                 query.compliant_only, day)
 
     def national_pieces(self, key: tuple[Hashable, ...], frame: pd.DataFrame,
-                        query: CoverageQuery) -> Pieces:
+                        query: CoverageQuery, chosen: pd.DataFrame | None = None) -> Pieces:
         """The country's covered shapes for ``key`` (computed once per revision)."""
         with self._lock:
             found = self._pieces.get(key)
         if found is not None:
             return found
-        pieces = national_pieces(frame, query)
+        pieces = national_pieces(frame, query, chosen)
         with self._lock:
             for old in [k for k in self._pieces if k[0] != key[0]]:
                 del self._pieces[old]

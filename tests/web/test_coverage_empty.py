@@ -139,3 +139,20 @@ def test_the_cli_prints_the_message_and_writes_pictures(db_file: str, tmp_path: 
     description = Image.open(png).info["Description"]
     assert name in description and "no " in description
     assert 'class="stations-empty"' in page.read_text("utf-8")
+
+
+@pytest.mark.parametrize("region", ["410185", "410100", "340000", ""])
+@pytest.mark.parametrize("kind", ["", "driver_home"])
+@pytest.mark.parametrize("compliant", ["false", "true"])
+@pytest.mark.parametrize("gaps", ["false", "true"])
+def test_every_combination_renders_and_agrees(api: TestClient, region: str, kind: str,
+                                              compliant: str, gaps: str) -> None:
+    query = f"region={region}&kind={kind}&compliant_only={compliant}&gaps={gaps}&radius_m=50000"
+    body = api.get(f"/api/coverage?{query}").json()
+    page = api.get(f"/maps/coverage?{query}")
+    assert page.status_code == 200, page.text[:300]
+    codes = {e["code"] for e in body["empty"]}
+    assert (body["region"]["stations"] == 0) == bool(codes & {"no_stations", "no_match",
+                                                             "no_compliant"})
+    assert ("no_gaps" in codes) == (gaps == "true" and not body["gaps"])
+    assert page.text.count('class="stations-empty"') == len(body["empty"])
