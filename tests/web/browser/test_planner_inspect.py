@@ -95,7 +95,7 @@ def test_planner_shows_the_map_and_a_sortable_downloadable_table(visit: Visit,
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     table = list(csv.DictReader(text.splitlines()))
     assert len(table) == len(answer["regions"]) + 1
-    assert {r["name"] for r in table[:-1]} == {r["name"] for r in answer["regions"]}
+    assert {r["行政区"] for r in table[:-1]} == {r["name"] for r in answer["regions"]}  # zh headers
 
     page.select_option("#region-1", "340000")  # 安徽省 → its cities
     anhui = httpx.get(f"{server}/api/coverage", params={"region": "340000"}).json()
