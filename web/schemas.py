@@ -298,7 +298,7 @@ class GapOut(Open):
     name: str
     county_adcode: str | None = None
     county_name: str | None = None
-    basis: str | None = Field(default=None, description="demand | stations_nearby")
+    basis: str | None = Field(default=None, description="demand | stations_nearby | empty_region")
     reason: str | None = Field(default=None, description="why it ranks here, 中文 / English")
     nearest_station_id: str | None = None
     nearest_station_m: float | None = Field(

@@ -94,7 +94,6 @@ def gap_absence(name: str, *, no_stations: bool = False) -> Absence:
     """No uncovered hexagon found in the region (``no_stations``: nothing to rank by, so
     the whole region is uncovered rather than gap-free)."""
     if no_stations:
-        return Absence("no_gaps", f"{name}没有列出覆盖空白：这里没有站点可作参照，整个地区都未覆盖",
-                       f"no gaps listed for {name}: with no stations to rank by, the whole "
-                       "region is uncovered")
+        return Absence("no_gaps", f"{name}没有列出覆盖空白：这里没有站点可作参照",
+                       f"no gaps listed for {name}: there are no stations here to rank by")
     return Absence("no_gaps", f"{name}没有找到覆盖空白", f"no gaps found in {name}")

@@ -25,7 +25,14 @@ from geodata.regions import Region
 from stations.core.clock import china_now
 from stations.coverage.absence import Absence, gap_absence, station_absence
 from stations.coverage.demand import Demand, DemandCover, cover_demand
-from stations.coverage.gaps import Gap, area_gaps, demand_gaps, describe_gaps, gap_resolution
+from stations.coverage.gaps import (
+    Gap,
+    area_gaps,
+    demand_gaps,
+    describe_gaps,
+    empty_region_gaps,
+    gap_resolution,
+)
 from stations.coverage.geometry import (
     AreaMeter,
     Pieces,
@@ -294,11 +301,13 @@ def _analyse(
             basis = "demand"
         else:
             found_gaps = area_gaps(frame, chosen, subs, lookup, resolution, gap_limit)
+            found_gaps += empty_region_gaps(table, subs, resolution, gap_limit - len(found_gaps))
             basis = "stations_nearby"
             notes.append(
-                "没有需求数据时，空白取自已有站点附近未覆盖的六边形，按附近站点数排序（项目暂无建成区图层）"
-                " / without demand, gaps are uncovered hexagons near existing stations, ranked "
-                "by the number of stations nearby (no built-up layer is available)"
+                "没有需求数据时，空白取自已有站点附近未覆盖的六边形，按附近站点数排序，其后是没有站点的整个"
+                "区县（项目暂无建成区图层）/ without demand, gaps are uncovered hexagons near existing "
+                "stations, ranked by the number of stations nearby, then whole sub-regions no station "
+                "reaches (no built-up layer is available)"
             )
         found_gaps = describe_gaps(found_gaps, chosen, basis)
         if not found_gaps:

@@ -65,7 +65,8 @@ class Gap:
     nearest_station_id: str | None = None
     nearest_station_m: float | None = None
     basis: str = "demand"
-    """``demand`` (ranked by uncovered demand) or ``stations_nearby``."""
+    """``demand`` (ranked by uncovered demand), ``stations_nearby``, or ``empty_region`` (a
+    sub-region no counted station reaches at all, after the hexagons)."""
 
     @property
     def reason(self) -> tuple[str, str]:
@@ -73,6 +74,10 @@ class Gap:
         if self.basis == "demand":
             return (f"未覆盖需求 {self.uncovered_weight:,.1f}（{self.points:,} 个需求点）",
                     f"uncovered demand {self.uncovered_weight:,.1f} ({self.points:,} points)")
+        if self.basis == "empty_region":
+            return (f"整个{self.name}没有符合条件的站点，几乎全未覆盖（标在区内一点）",
+                    f"no station counts anywhere in {self.name}: almost all of it is "
+                    "uncovered (marked at a point inside)")
         return (f"附近有 {self.points:,} 个站点，但都覆盖不到这里",
                 f"{self.points:,} stations nearby, none reaches it")
 
@@ -180,6 +185,20 @@ def area_gaps(frame: pd.DataFrame, chosen: pd.DataFrame, subs: tuple[Region, ...
     return found
 
 
+def empty_region_gaps(table: pd.DataFrame, subs: tuple[Region, ...], resolution: int,
+                      limit: int) -> list[Gap]:
+    """Sub-regions with no counted station and under 1% covered, the largest first: the
+    whole of such a county is the gap (without demand, hexagons are only found near
+    stations, so an empty county would otherwise list nothing)."""
+    empty = table[(table["stations"] == 0) & (table["coverage_ratio"] < 0.01)]
+    found = []
+    for position in empty.sort_values("area_km2", ascending=False).index[:limit].tolist():
+        inside = subs[int(position)].geometry.representative_point()
+        cell = h3.latlng_to_cell(inside.y, inside.x, resolution)
+        found.append(replace(_gap(cell, 0.0, 0, int(position), subs), basis="empty_region"))
+    return found
+
+
 def subregion_positions(adcodes: npt.NDArray[np.object_], lookup: dict[str, int]
                         ) -> npt.NDArray[np.int64]:
     """Position of each county adcode's sub-region, -1 where it has none."""
@@ -217,7 +236,7 @@ def describe_gaps(gaps: list[Gap], chosen: pd.DataFrame, basis: str) -> list[Gap
         nearest_id = [str(i) for i in ids]
         nearest_m = [float(m) for m in np.atleast_1d(metres)]
     return [replace(g, county_adcode=c, county_name=n, nearest_station_id=i, nearest_station_m=m,
-                    basis=basis)
+                    basis=g.basis if g.basis == "empty_region" else basis)
             for g, c, n, i, m in zip(gaps, counties, names, nearest_id, nearest_m, strict=True)]
 
 

@@ -30,7 +30,8 @@ EMPTY_CASES = [
                  id="compliant-only-on-a-fresh-registry"),
     pytest.param("region=410100&kind=driver_home", "no_match", "郑州市",
                  id="driver-homes-in-zhengzhou"),
-    pytest.param("region=410185&gaps=true", "no_gaps", "登封市", id="no-gaps"),
+    pytest.param("region=410100&radius_m=200000&gaps=true", "no_gaps", "郑州市",
+                 id="no-gaps"),
 ]
 
 
@@ -63,6 +64,14 @@ def test_the_api_says_what_is_missing(api: TestClient, query: str, code: str, na
     assert name in empty[code]["zh"] and " / " in empty[code]["message"]
     if code != "no_gaps":
         assert body["region"]["stations"] == 0  # the table agrees with the message
+
+
+def test_a_county_without_stations_is_itself_a_gap(api: TestClient) -> None:
+    body = api.get("/api/coverage/gaps?region=410185").json()
+    [gap] = body["gaps"]
+    assert gap["basis"] == "empty_region" and gap["county_adcode"] == "410185"
+    assert "登封市" in gap["reason"] and gap["nearest_station_m"] > 10_000
+    assert [e["code"] for e in body["empty"]] == ["no_stations"]
 
 
 def test_a_full_answer_has_nothing_missing(api: TestClient) -> None:
@@ -120,7 +129,7 @@ def test_the_cli_prints_the_message_and_writes_pictures(db_file: str, tmp_path: 
     args = ["coverage", "--db", db_file]
     for part in query.split("&"):
         key, value = part.split("=")
-        flag = {"region": "--region", "kind": "--kind"}.get(key)
+        flag = {"region": "--region", "kind": "--kind", "radius_m": "--radius-m"}.get(key)
         if flag:
             args += [flag, value]
         elif key == "compliant_only":
