@@ -137,8 +137,10 @@ def coverage_map(
     west, south, east, north = display.bounds(result.region.geometry)
     out.bounds = (south, west, north, east)
     m.fit_bounds([[south, west], [north, east]])
+    # what is missing stays in sight when the legend is folded (phones): in its summary
+    label = " · ".join([word("legend", lang), *out.empty[:1]])
     Legend(legend_html(result, layers=out.layers, station_mode=out.station_mode,
-                       notes=out.notes, lang=lang), word("legend", lang)).add_to(m)
+                       notes=out.notes, lang=lang), label).add_to(m)
     return out
 
 

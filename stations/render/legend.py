@@ -62,6 +62,12 @@ class ScaleBar(MacroElement):
     """A metric scale bar (Leaflet's own control, without miles and feet)."""
 
     _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>
+          /* above the attribution, which spans a phone's width */
+          .leaflet-bottom.leaflet-left .leaflet-control-scale { margin-bottom: 22px; }
+        </style>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         L.control.scale({metric: true, imperial: false, maxWidth: 150})
             .addTo({{ this._parent.get_name() }});

@@ -70,6 +70,7 @@ def test_a_county_without_stations_says_so_everywhere(screen: Visit, server: str
     expect(page.locator("#gaps-table tbody tr")).to_have_count(1)  # the county itself
     expect(page.locator("#gaps-table tbody")).to_contain_text("整个登封市没有符合条件的站点")
     legend = frame.locator("details.stations-legend")
+    expect(legend.locator("summary")).to_contain_text("登封市没有符合条件的站点")  # even folded
     if screen.name == "phone":  # type: ignore[attr-defined]
         expect(legend).not_to_have_attribute("open", "")
     else:
