@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from stations.errors import Overloaded, StationsError
 from web.deps import CoverageDep, SettingsDep
+from web.errors import status_and_body
 from web.reach_params import ReachDep
 from web.routers.coverage import GapsParam, QueryDep
 
@@ -37,4 +40,22 @@ async def coverage_page(
             result, tile_url=settings.tile_url, tile_attribution=settings.tile_attribution,
             tile_crs=settings.tile_crs, lang=lang).html())
 
-    return HTMLResponse(await run_in_threadpool(build))
+    try:
+        return HTMLResponse(await run_in_threadpool(build))
+    except StationsError as exc:  # the map pane shows a sentence, not a JSON body
+        status, body = status_and_body(exc)
+        headers = ({"Retry-After": str(exc.retry_after_s)} if isinstance(exc, Overloaded)
+                   else None)
+        detail = body["detail"]
+        message = str(detail.get("message", exc)) if isinstance(detail, dict) else str(exc)
+        return HTMLResponse(message_page(message, lang), status_code=status, headers=headers)
+
+
+def message_page(message: str, lang: str) -> str:
+    """A small page saying what went wrong, in place of the map."""
+    title = "覆盖地图" if lang != "en" else "Coverage map"
+    return (f'<!doctype html><html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
+            '<meta charset="utf-8"><meta name="viewport" content="width=device-width, '
+            f'initial-scale=1"><title>{title}</title></head><body style="font: 16px/1.5 '
+            'sans-serif; margin: 1rem"><p role="alert">'
+            f"{html.escape(message)}</p></body></html>")
