@@ -67,8 +67,7 @@ def circle_polygons(
     lon = np.asarray(lon, dtype=np.float64)
     lat = np.asarray(lat, dtype=np.float64)
     n = lon.size
-    fewest = min(vertices, VERTICES)
-    scale = math.sqrt(2 * math.pi / (fewest * math.sin(2 * math.pi / fewest)))
+    scale = math.sqrt(2 * math.pi / (vertices * math.sin(2 * math.pi / vertices)))
     distance = np.broadcast_to(np.asarray(radius_m, dtype=np.float64), (n,))[:, None] * scale
     azimuth = np.linspace(0.0, 2 * math.pi, vertices, endpoint=False)[None, :]
     lon_v, lat_v = direct_small(lon[:, None], lat[:, None], azimuth, distance)
@@ -137,8 +136,9 @@ def coverage_pieces(
         Measures merged pieces (a lone circle's area is known: pi r^2).
     vertices : int
         Vertices of circles smaller than :data:`COARSE_BELOW_M` (larger ones always have
-        :data:`VERTICES`): 32 by default; 16 for the country's shapes (their unions about
-        twice as fast; see ``benchmarks/bench_coverage.py`` for the difference).
+        :data:`VERTICES`): 32 by default; 12 for the country's shapes (their unions about
+        twice as fast; see ``benchmarks/bench_coverage.py`` for the difference). At least
+        12: the slack of neighbour searches and nested circles assumes no coarser.
 
     Returns
     -------
