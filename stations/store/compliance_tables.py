@@ -1,4 +1,4 @@
-"""Tables of users and inspections (created by migration ``0002``).
+"""Tables of users and inspections (created by migration ``0002``, extended by ``0005``).
 
 Inspections, their criterion results, evidence and reviews are append-only: the
 migration installs triggers that refuse ``UPDATE`` and ``DELETE`` on them, so a
@@ -69,6 +69,11 @@ class InspectionRow(Base):
     corrects_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("inspections.id"), unique=True
     )
+    # migration 0005: the draft's identity, and why the record waits for a review
+    client_id: Mapped[str | None] = mapped_column(String(36), index=True, unique=True)
+    """A UUID the inspector's device gave the draft: one inspection per draft."""
+    review_reasons: Mapped[str | None] = mapped_column(String(64))
+    """Why an admin must approve it before it counts (codes joined by ``,``); NULL: none."""
 
 
 class InspectionResultRow(Base):
