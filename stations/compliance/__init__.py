@@ -21,8 +21,8 @@ from stations.compliance.inspections import (
     record_inspection,
     review_inspection,
 )
-from stations.compliance.review import review_queue
 from stations.compliance.prefill import neighbours_frame, prefill
+from stations.compliance.review import review_queue
 from stations.compliance.standing import (
     STANDINGS,
     Standing,
