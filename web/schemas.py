@@ -160,7 +160,7 @@ class ReviewOut(Open):
     decision: Literal["approved", "rejected"]
     note: str | None = None
     reviewed_at: str
-    reviewer: str | None = Field(default=None, description="staff only")
+    reviewer: str | None = None
 
 
 class EvidenceOut(Open):
@@ -168,12 +168,25 @@ class EvidenceOut(Open):
     media_type: str
     size_bytes: int
     sha256: str
-    original_name: str | None = Field(default=None, description="staff only")
+    original_name: str | None = None
 
 
 class InspectionOut(Open):
+    """A whole inspection record: for staff (inspector, planner, admin) of the station's
+    region only."""
+
     id: int
     station_id: str
+    client_id: str | None = Field(default=None, description="the draft's UUID")
+    repeat: bool | None = Field(
+        default=None,
+        description="true: this draft (client_id) was stored before; nothing new was stored",
+    )
+    review_status: Literal["not_required", "pending_review", "approved", "rejected"] = Field(
+        default="not_required",
+        description="pending_review: does not count toward the standing until an admin approves",
+    )
+    review_reasons: list[Literal["correction", "off_site", "late"]] = []
     checklist: ChecklistRef
     inspected_at: str
     result: Literal["pass", "fail"]
@@ -187,20 +200,44 @@ class InspectionOut(Open):
     review: ReviewOut | None = None
     on_site: bool | None = None
     evidence: list[EvidenceOut] = []
-    inspector: str | None = Field(default=None, description="staff only")
-    recorded_at: str | None = Field(default=None, description="staff only")
-    lon: float | None = Field(default=None, description="where the inspector stood (staff only)")
+    inspector: str | None = None
+    recorded_at: str | None = Field(default=None, description="when the server received it")
+    lon: float | None = Field(default=None, description="where the inspector stood")
     lat: float | None = None
     distance_m: float | None = None
 
 
 class StationInspections(Open):
+    """The public sees ``standing`` and ``last_verified``; staff of the station's region
+    also the last inspection's date and result and every inspection."""
+
     station_id: str
     standing: str = Field(description="compliant | failing | overdue | never_inspected")
     last_verified: str | None = None
-    last_inspected: str | None = None
-    last_result: str | None = None
-    inspections: list[InspectionOut]
+    last_inspected: str | None = Field(default=None, description="staff only")
+    last_result: str | None = Field(default=None, description="staff only")
+    inspections: list[InspectionOut] | None = Field(default=None, description="staff only")
+
+
+class ReviewWaiting(Open):
+    id: int
+    station_id: str
+    adcode: str | None = None
+    inspector: str
+    inspected_at: str
+    recorded_at: str
+    result: Literal["pass", "fail"]
+    corrects_id: int | None = None
+    on_site: bool | None = None
+    distance_m: float | None = None
+    review_reasons: list[str]
+
+
+class ReviewQueue(Open):
+    queue: Literal["review"]
+    region: str = Field(description="the region covered: the caller's own unless narrowed")
+    count: int
+    inspections: list[ReviewWaiting] = Field(description="oldest received first")
 
 
 class CriterionOut(Open):

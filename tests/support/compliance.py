@@ -19,6 +19,10 @@ PASSWORD = "correct horse 1"
 ROLES = ("inspector", "planner", "admin")
 # ZZ1 (Zhengzhou, 金水区) as stored, WGS-84.
 ZZ1_LON, ZZ1_LAT = 113.6601, 34.7786
+# where each station of GOOD_ROWS stands (WGS-84): an inspector there is on site
+AT: dict[str, dict[str, float]] = {
+    row[0]: {"lon": float(row[3]), "lat": float(row[4])} for row in GOOD_ROWS
+}
 
 
 def seed(registry: Registry, write_csv: Callable[..., Path]) -> None:

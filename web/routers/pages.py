@@ -1,4 +1,5 @@
-"""Pages for people: ``/`` (drivers and riders), ``/planner`` and ``/inspect``.
+"""Pages for people: ``/`` (drivers and riders), ``/planner`` and ``/inspect`` (with its
+service worker ``/inspect-sw.js``).
 
 Each page is a Jinja2 template with plain JS and CSS from ``web/static/pages/`` (no build
 step, nothing from a CDN). The server renders the Chinese text; the page's script switches
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from stations.config import Settings
@@ -23,6 +24,7 @@ from stations.render.assets import STATIC_URL, VENDORED
 from web.deps import SettingsDep
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+PAGES_DIR = Path(__file__).resolve().parent.parent / "static" / "pages"
 PAGE_TEXT_FILE = TEMPLATES_DIR / "page_text.json"
 LEAFLET_URL = STATIC_URL + VENDORED["leaflet"].rsplit("/", 1)[0] + "/"
 # the needs drivers and riders ask about most, as filter chips on the driver page
@@ -111,3 +113,11 @@ def planner_page(request: Request, settings: SettingsDep) -> HTMLResponse:
 @router.get("/inspect", response_class=HTMLResponse)
 def inspect_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     return render(request, "inspect", settings)
+
+
+@router.get("/inspect-sw.js", include_in_schema=False)
+def inspect_service_worker() -> FileResponse:
+    """The inspector page's own service worker, scope ``/inspect`` (the driver page's
+    ``/sw.js`` keeps scope ``/``; the more specific scope controls ``/inspect``)."""
+    return FileResponse(PAGES_DIR / "inspect-sw.js", media_type="text/javascript",
+                        headers={"Cache-Control": "no-cache"})

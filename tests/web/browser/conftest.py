@@ -23,6 +23,7 @@ from tests.support.browser import (
     DEVICES,
     INSPECTOR,
     PASSWORD,
+    PLANNER,
     TILE_HOST,
     XSS_ADDRESS,
     XSS_NAME,
@@ -54,6 +55,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                          XSS_ADDRESS, "drinking_water", "24/7", "", "active", ""])
     import_ledger(registry, ledger)
     add_user(registry, INSPECTOR, "inspector", PASSWORD)
+    add_user(registry, PLANNER, "planner", PASSWORD)
     registry.close()
     settings = Settings(
         db=db, seed_demo=False, secret_key="browser-test-secret-0123456789-abcdefghijklmnop",
