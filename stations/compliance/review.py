@@ -111,7 +111,20 @@ def review_queue(registry: Registry, user: User, region: str | None = None) -> d
     """
     require(user, "read_queues")
     area = queue_region(user, region)
-    prefix = region_prefix(area)
+    waiting = waiting_for_review(registry, area)
+    return {"queue": "review", "region": area, "count": len(waiting), "inspections": waiting}
+
+
+def waiting_for_review(registry: Registry, region: str | None = None) -> list[dict[str, Any]]:
+    """Inspections no admin has reviewed yet that wait for one, under ``region`` (an
+    adcode; none or ``100000``: the whole country), oldest received first.
+
+    Raises
+    ------
+    stations.errors.InvalidInput
+        For a malformed region.
+    """
+    prefix = region_prefix(check_region(region)) if region else ""
     reviewed = select(ReviewRow.inspection_id)
     where: list[Any] = [InspectionRow.review_reasons.is_not(None),
                         InspectionRow.id.not_in(reviewed)]
@@ -120,8 +133,7 @@ def review_queue(registry: Registry, user: User, region: str | None = None) -> d
     with registry.session() as s:
         waiting = load(s, where)
     waiting.sort(key=lambda i: (i.recorded_at, i.id))
-    return {"queue": "review", "region": area, "count": len(waiting),
-            "inspections": [_summary(i) for i in waiting]}
+    return [_summary(i) for i in waiting]
 
 
 def queue_region(user: User, region: str | None) -> str:

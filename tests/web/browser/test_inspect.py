@@ -217,8 +217,39 @@ def test_at_320_px_the_photo_picker_fits_and_is_a_big_target(browser: Any, serve
             {"name": "door.png", "mimeType": "image/png", "buffer": png_bytes()}])
         expect(page.locator("#photo-list li")).to_have_count(1)
         page.locator(".photo-pick").scroll_into_view_if_needed()
-        page.screenshot(path=f"{SHOTS}/inspect-phone-320-checklist.png")
+        page.screenshot(path=f"{SHOTS}/inspect-phone-320-checklist.png", full_page=True)
         assert run_axe(page) == []
     finally:
         visit.context.close()
     visit.check()
+
+
+def test_no_serious_violation_in_the_inspector_flows(visit: Visit, device: str) -> None:
+    page = visit.open("/inspect")
+    sign_in(page)
+    expect(page.locator("#queue li").first).to_be_visible()
+    pick_by_name(page, "银行")
+    answer_all(page, failing=("management",))
+    page.fill("#note-management", "没有值班表")
+    page.click("[data-lang-toggle]")  # pre-filled explanations in one language at a time
+    prefill = page.locator("#criteria .prefill").all_inner_texts()
+    assert any(prefill)
+    assert [p for p in prefill if re.search(r"[\u4e00-\u9fff]", p)] == []
+    page.click("[data-lang-toggle]")
+    assert all(" / " not in p for p in page.locator("#criteria .prefill").all_inner_texts())
+    size = "phone-390" if device == "phone" else "desktop"
+    page.screenshot(path=f"{SHOTS}/inspect-{size}-checklist.png", full_page=True)
+    assert run_axe(page) == []
+    page.click("#submit")
+    expect(page.locator("#stored-card")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/inspect-{size}-stored.png", full_page=True)
+    assert run_axe(page) == []
+    page.click("[data-lang-toggle]")
+    expect(page.locator("#stored-heading")).to_have_text(re.compile(r"^Inspection \d+$"))
+    # every text the page writes itself (not station or region names) is English only
+    texts = page.evaluate("""() => [...document.querySelectorAll(
+        "main [data-i18n], #outbox .state, #outbox button, #outbox-count, #stored dt, "
+        + "#stored dd:not(:first-of-type), #stored-heading, #queue-count, #status, #user-name")]
+        .filter((n) => n.offsetParent !== null).map((n) => n.textContent)""")
+    assert texts and [t for t in texts if re.search(r"[\u4e00-\u9fff]", t.replace(INSPECTOR, ""))] == []
+    assert run_axe(page) == []

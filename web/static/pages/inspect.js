@@ -251,6 +251,8 @@
     $("set-location").checked = Boolean(station.unlocated);
     state.checklist = data.checklist;
     state.prefill = data.prefill || {};
+    state.stored = null; // the last one stored gives way to the next visit
+    renderStored();
     localStorage.setItem(CURRENT_KEY, station.id);
     const draft = store.readDraft(station.id);
     state.photos = draft ? await store.photos.get(station.id) : [];
