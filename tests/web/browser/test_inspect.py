@@ -253,3 +253,20 @@ def test_no_serious_violation_in_the_inspector_flows(visit: Visit, device: str) 
         .filter((n) => n.offsetParent !== null).map((n) => n.textContent)""")
     assert texts and [t for t in texts if re.search(r"[\u4e00-\u9fff]", t.replace(INSPECTOR, ""))] == []
     assert run_axe(page) == []
+
+
+def test_the_queue_opens_on_the_accounts_own_region(phone: Visit) -> None:
+    page = phone.page
+
+    def own_region_first(route: Any) -> None:
+        if "region=" in route.request.url:
+            route.continue_()
+            return
+        answer = route.fetch().json()  # as the server answers an account of Zhengzhou
+        route.fulfill(json=answer | {"region": "410100"})
+
+    page.route("**/api/queues/overdue*", own_region_first)
+    phone.open("/inspect")
+    sign_in(page)
+    expect(page.locator("#region-1")).to_have_value("410000")
+    expect(page.locator("#region-2")).to_have_value("410100")
