@@ -18,6 +18,7 @@ from stations.io.demo import seed_demo
 from stations.io.ledger import import_ledger
 from stations.store.registry import Registry
 from tests.support.browser import (
+    ADMIN,
     CHROMIUM,
     CHROMIUM_ARGS,
     DEVICES,
@@ -56,6 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import_ledger(registry, ledger)
     add_user(registry, INSPECTOR, "inspector", PASSWORD)
     add_user(registry, PLANNER, "planner", PASSWORD)
+    add_user(registry, ADMIN, "admin", PASSWORD)
     registry.close()
     settings = Settings(
         db=db, seed_demo=False, secret_key="browser-test-secret-0123456789-abcdefghijklmnop",

@@ -11,6 +11,7 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.support.browser import (
+    ADMIN,
     INSPECTOR,
     LAT,
     LON,
@@ -270,3 +271,23 @@ def test_the_queue_opens_on_the_accounts_own_region(phone: Visit) -> None:
     sign_in(page)
     expect(page.locator("#region-1")).to_have_value("410000")
     expect(page.locator("#region-2")).to_have_value("410100")
+
+
+def test_an_admin_approves_what_waits_for_review(phone: Visit, server: str) -> None:
+    note = f"远程核查 {uuid.uuid4().hex[:8]}"
+    body = {"station_id": "ZZ004", "results": dict.fromkeys(
+        ("signage", "layout", "facilities", "functions", "management", "on_map"), True),
+        "notes": note, "on_site": False}
+    waiting = httpx.post(f"{server}/api/inspections", json=body,
+                         headers={"Authorization": f"Bearer {token(server)}"}).json()
+    assert waiting["review_status"] == "pending_review"
+    page = phone.open("/inspect")
+    sign_in(page, ADMIN)
+    page.click("button[data-queue=review]")
+    item = page.locator(f"#queue li[data-id='{waiting['id']}']")
+    expect(item).to_contain_text("待管理员审核：不在站点现场")
+    item.get_by_role("button", name="批准").click()
+    expect(page.locator("#status")).to_have_text(f"检查记录 {waiting['id']} 已批准")
+    expect(item).to_have_count(0)
+    [stored] = [i for i in inspections_of(server, "ZZ004") if i["notes"] == note]
+    assert stored["review_status"] == "approved" and stored["review"]["reviewer"] == ADMIN

@@ -545,6 +545,12 @@
         // the whole country: nearest first, once the phone knows where it is
         whereAmI(10000).then((p) => { if (p) { state.position = p; renderQueue(); } });
       }
+      if (state.queue === "review") {
+        state.queueItems = data.inspections.map((i) => ({ ...i, review: true }));
+        state.listNote = null;
+        renderQueue();
+        return;
+      }
       const items = data.stations.map((s) => (state.queue === "unlocated" ? { ...s, unlocated: true } : s));
       store.saveList({ queue: state.queue, region: data.region, items });
       keepChecklists(items);
@@ -587,8 +593,39 @@
     renderQueue();
   }
 
+  async function decide(item, decision) {
+    try {
+      await api(`/api/inspections/${item.id}/review`, {
+        method: "POST", token: token(), body: JSON.stringify({ decision }),
+        headers: { "Content-Type": "application/json" },
+      });
+      say("inspect.reviewed", { id: item.id, decision: t(`inspect.decision_${decision}`) });
+      loadQueue();
+    } catch (err) {
+      failed(err);
+    }
+  }
+
+  function renderReview(items) {
+    const admin = state.session && state.session.role === "admin";
+    $("queue-count").textContent = t("inspect.review_count", { n: items.length });
+    $("queue").replaceChildren(...items.slice(0, QUEUE_SHOWN).map((i) => el("li", { class: "review-item", dataset: { id: i.id } },
+      el("span", { class: "name" }, t("inspect.stored_heading", { id: i.id }), ` · ${i.station_id}`),
+      el("span", {}, t("inspect.review_item", {
+        inspector: i.inspector, date: i.inspected_at.slice(0, 10), result: resultText({ passed: i.result === "pass" }),
+      })),
+      el("span", {}, countsText({ review_status: "pending_review", review_reasons: i.review_reasons })),
+      admin && i.inspector !== state.session.name ? el("div", { class: "row" },
+        el("button", { type: "button", onclick: () => decide(i, "approved") }, t("inspect.approve")),
+        el("button", { type: "button", onclick: () => decide(i, "rejected") }, t("inspect.reject"))) : null)));
+  }
+
   function renderQueue() {
-    const items = nearestFirst(state.queueItems);
+    if (state.queue === "review") {
+      renderReview(state.queueItems.filter((i) => i.review));
+      return;
+    }
+    const items = nearestFirst(state.queueItems.filter((i) => !i.review));
     const n = items.length;
     const count = n > QUEUE_SHOWN
       ? t("inspect.queue_count_first", { n, shown: QUEUE_SHOWN }) : t("inspect.queue_count", { n });
