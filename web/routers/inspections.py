@@ -79,7 +79,7 @@ class InspectionIn(BaseModel):
         default=None, max_length=64,
         description="the draft's UUID, made on the device: one inspection per draft",
     )
-    on_site: bool | None = Field(
+    on_site: StrictBool | None = Field(
         default=None,
         description="false: not judged at the station (papers, photos, a call); waits for "
                     "review. Otherwise judged from lon/lat (over 500 m away: off site)",

@@ -139,6 +139,7 @@ const InspectStore = (() => {
 
   const listeners = new Set();
   let sending = false;
+  let again = false; // asked to send while sending: go round once more
   let timer = null;
   let failures = 0;
   let tokenFor = () => null;
@@ -169,8 +170,12 @@ const InspectStore = (() => {
 
   /** Send what waits, oldest first; returns the items afterwards. */
   async function flush() {
-    if (sending) return allItems();
+    if (sending) {
+      again = true;
+      return allItems();
+    }
     sending = true;
+    again = false;
     clearTimeout(timer);
     let transient = false;
     try {
@@ -201,6 +206,7 @@ const InspectStore = (() => {
       sending = false;
     }
     const items = await changed();
+    if (again && !transient) return flush();
     if (transient && items.some((i) => i.state === "waiting")) {
       failures += 1;
       timer = setTimeout(flush, RETRY_MS[Math.min(failures - 1, RETRY_MS.length - 1)]);
