@@ -55,7 +55,8 @@ def test_the_driver_pages_worker_keeps_its_own_scope(phone: Visit) -> None:
     expect(page.locator("#results .station-btn")).to_have_count(10)
     page.wait_for_function("""async () => {
         const regs = await navigator.serviceWorker.getRegistrations();
-        return regs.length === 2 && regs.every((r) => r.active);
+        return regs.length === 2 && regs.every((r) => r.active)
+            && Boolean(navigator.serviceWorker.controller);
     }""", polling=200)
     scopes = page.evaluate(
         "navigator.serviceWorker.getRegistrations().then((rs) => rs.map((r) => r.scope).sort())")

@@ -155,7 +155,7 @@ const InspectStore = (() => {
     return items;
   }
 
-  /** Put a submitted draft in the outbox: {client_id, station, payload, photos}. */
+  /** Put a submitted draft in the outbox: {client_id, inspector, station, payload, photos}. */
   async function enqueue(entry) {
     await putItem({ ...entry, state: "waiting", created_at: new Date().toISOString(), attempts: 0 });
     await changed();
@@ -181,8 +181,9 @@ const InspectStore = (() => {
     try {
       for (const item of await allItems()) {
         if (item.state !== "waiting") continue;
-        const token = tokenFor();
-        if (!token) { transient = true; break; } // signed out: wait for a sign-in
+        // sent as the inspector who submitted it, never as whoever signs in next
+        const token = tokenFor(item.inspector);
+        if (!token) { transient = true; continue; } // wait for that inspector's sign-in
         item.attempts += 1;
         item.state = "sending";
         await putItem(item);

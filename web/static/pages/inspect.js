@@ -105,6 +105,8 @@
 
   const mayLog = () => !state.session || MAY_LOG.includes(state.session.role);
   const token = () => (store.sessionValid(state.session) ? state.session.token : null);
+  /** The token to send an item of `name` with: only that inspector's own. */
+  const tokenOf = (name) => (state.session && (!name || state.session.name === name) ? token() : null);
 
   function showSession(refresh = true) {
     const session = state.session;
@@ -414,7 +416,7 @@
     if (state.position) Object.assign(payload, state.position);
     if ($("set-location").checked) payload.set_location = true;
     await store.outbox.enqueue({
-      client_id: draft.client_id, station, payload, photos: state.photos.slice(),
+      client_id: draft.client_id, inspector: state.session.name, station, payload, photos: state.photos.slice(),
       summary: { results: values.results },
     });
     // the draft lives on in the outbox: the form is free for the next visit
@@ -451,7 +453,9 @@
       return item.stored.review_status === "pending_review" ? `${text}（${t("inspect.item_pending")}）` : text;
     }
     if (item.state === "refused") return t("inspect.item_refused", { message: oneLanguage(item.error.message) });
-    if (item.error && item.error.status === 401) return t("inspect.item_waiting_sign_in");
+    if ((item.error && item.error.status === 401) || !tokenOf(item.inspector)) {
+      return t("inspect.item_waiting_sign_in", { name: item.inspector });
+    }
     if (item.error && item.error.status !== 0) {
       return t("inspect.item_waiting_error", { message: oneLanguage(item.error.message) });
     }
@@ -690,7 +694,7 @@
   showSession();
   if (!state.session) showKeptList();
   pickerReady = picker.load("").catch(() => {});
-  store.outbox.start(token);
+  store.outbox.start(tokenOf);
   const current = localStorage.getItem(CURRENT_KEY);
   const draft = current ? store.readDraft(current) : null;
   if (draft && mayLog()) pick(draft.station);
