@@ -133,6 +133,8 @@ def test_a_refused_draft_goes_back_to_the_form(phone: Visit, server: str) -> Non
 
 
 def test_two_identical_revisits_are_both_stored(phone: Visit, server: str) -> None:
+    """The issue's case: a same-day revisit with the same answers, sent offline with a new
+    photo, is a second inspection, photo and all, not mistaken for the first."""
     page = phone.open("/inspect")
     sign_in(page)
     note = f"同日复查 {uuid.uuid4().hex[:8]}"
@@ -140,12 +142,20 @@ def test_two_identical_revisits_are_both_stored(phone: Visit, server: str) -> No
         station_id = pick_by_name(page, "银行")
         answer_all(page)
         page.fill("#notes", note)
+        if n == 2:
+            page.set_input_files("#photos", files=[
+                {"name": "new.png", "mimeType": "image/png", "buffer": png_bytes()}])
+            phone.context.set_offline(True)
         page.click("#submit")
+        if n == 2:
+            expect(page.locator("#outbox-count")).to_have_text("1 份待上传")
+            phone.context.set_offline(False)
         expect(page.locator("#stored-card")).to_be_visible()
-        expect(page.locator("#outbox li[data-state=sent]")).to_have_count(n)
+        expect(page.locator("#outbox li[data-state=sent]")).to_have_count(n, timeout=30_000)
     stored = [i for i in inspections_of(server, station_id) if i["notes"] == note]
     assert len(stored) == 2
     assert len({i["client_id"] for i in stored}) == 2
+    assert sorted(len(i["evidence"]) for i in stored) == [0, 1]
 
 
 def test_a_lost_answer_is_resent_by_itself_without_a_duplicate(phone: Visit, server: str) -> None:
@@ -218,6 +228,7 @@ def test_at_320_px_the_photo_picker_fits_and_is_a_big_target(browser: Any, serve
             {"name": "door.png", "mimeType": "image/png", "buffer": png_bytes()}])
         expect(page.locator("#photo-list li")).to_have_count(1)
         page.locator(".photo-pick").scroll_into_view_if_needed()
+        page.screenshot(path=f"{SHOTS}/inspect-phone-320-photo-picker.png")
         page.screenshot(path=f"{SHOTS}/inspect-phone-320-checklist.png", full_page=True)
         assert run_axe(page) == []
     finally:
@@ -243,7 +254,8 @@ def test_no_serious_violation_in_the_inspector_flows(visit: Visit, device: str) 
     assert run_axe(page) == []
     page.click("#submit")
     expect(page.locator("#stored-card")).to_be_visible()
-    page.screenshot(path=f"{SHOTS}/inspect-{size}-stored.png", full_page=True)
+    page.screenshot(path=f"{SHOTS}/inspect-{size}-stored.png")  # the top: what was stored
+    page.screenshot(path=f"{SHOTS}/inspect-{size}-stored-full.png", full_page=True)
     assert run_axe(page) == []
     page.click("[data-lang-toggle]")
     expect(page.locator("#stored-heading")).to_have_text(re.compile(r"^Inspection \d+$"))
