@@ -144,8 +144,7 @@
       store.saveSession(state.session);
       $("password").value = "";
       say(mayLog() ? "inspect.signed_in" : null);
-      showSession();
-      if (!mayLog()) $("role-note").focus();
+      showSession(); // a role that may not log is told at once (#role-note, an alert)
       store.outbox.flush();
     } catch (err) {
       say(err.status === 401 ? "inspect.bad_login" : err.status === 0 ? "common.offline" : "common.error",
