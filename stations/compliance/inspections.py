@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from stations.accounts.scope import require_station_access
 from stations.accounts.users import User, require
 from stations.compliance.checklists import Checklist, Checklists
 from stations.compliance.evidence import EvidenceStore, Photo
@@ -165,7 +166,8 @@ def record_inspection(
     Raises
     ------
     stations.errors.Forbidden
-        When the user's role may not log inspections.
+        When the user's role may not log inspections, or the station lies outside the
+        user's region.
     stations.errors.InvalidInput
         Naming the field: unknown station, unknown or missing criteria, bad coordinates,
         a time in the future, a correction of another station's inspection.
@@ -176,6 +178,7 @@ def record_inspection(
     # stored as UTC: SQLite keeps the wall-clock time and drops the zone
     recorded_at = aware_utc(now).astimezone(UTC) if now else utcnow()
     checked = check_submission(registry, checklists, submission, recorded_at)
+    require_station_access(user, checked.station)  # inside the account's region
     checklist = checked.checklist
     if submission.corrects_id is not None:
         _check_correction(registry, checked.station, submission.corrects_id)
@@ -242,6 +245,7 @@ def review_inspection(
     if decision not in DECISIONS:
         raise InvalidInput("decision", f"应为 approved 或 rejected / must be one of {DECISIONS}")
     current = get_inspection(registry, inspection_id)
+    require_station_access(user, registry.get(current.station_id))
     if current.inspector == user.name:
         raise Forbidden("不能审核自己的检查记录 / you may not review your own inspection")
     if current.review is not None:

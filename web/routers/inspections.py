@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from starlette.datastructures import UploadFile
 
+from stations.accounts.scope import may_touch, require_station_access
 from stations.accounts.users import MAY, User
 from stations.compliance import (
     Photo,
@@ -30,6 +31,7 @@ from stations.compliance import (
 )
 from stations.compliance.evidence import MAX_PHOTO_BYTES
 from stations.compliance.inspections import evidence_file
+from stations.core.model import Station
 from web import schemas
 from web.deps import ChecklistsDep, EvidenceDep, OptionalUser, RegistryDep, SettingsDep, require_role
 
@@ -154,7 +156,8 @@ def create_inspection(
     summary="单条检查记录 / One inspection",
 )
 def one_inspection(inspection_id: int, registry: RegistryDep, user: OptionalUser) -> dict[str, Any]:
-    return get_inspection(registry, inspection_id).as_dict(full=_full(user))
+    inspection = get_inspection(registry, inspection_id)
+    return inspection.as_dict(full=_full(user, registry.get(inspection.station_id)))
 
 
 @router.post(
@@ -177,6 +180,7 @@ def review(
 def evidence_photo(
     inspection_id: int, evidence_id: int, _user: Reader, registry: RegistryDep, store: EvidenceDep
 ) -> FileResponse:
+    require_station_access(_user, registry.get(get_inspection(registry, inspection_id).station_id))
     item, path = evidence_file(registry, store, inspection_id, evidence_id)
     return FileResponse(path, media_type=item.media_type)
 
@@ -190,11 +194,11 @@ def evidence_photo(
 def station_inspections(
     station_id: str, registry: RegistryDep, settings: SettingsDep, user: OptionalUser
 ) -> dict[str, Any]:
-    """Anyone sees results and standing; inspectors, planners and admins also see who
-    inspected and where they stood."""
+    """Anyone sees results and standing; inspectors, planners and admins of the station's
+    region also see who inspected and where they stood."""
     inspections = list_inspections(registry, station_id)
     standing = station_standing(registry, station_id, period_days=settings.inspection_period_days)
-    full = _full(user)
+    full = _full(user, registry.get(station_id))
     return {
         "station_id": station_id,
         **standing.as_dict(),
@@ -217,5 +221,6 @@ def station_checklist(
     return {"station_id": station.id, "checklist": checklist.as_dict(), "prefill": filled}
 
 
-def _full(user: User | None) -> bool:
-    return user is not None and user.may("read_inspections")
+def _full(user: User | None, station: Station) -> bool:
+    """Staff of the station's region see who inspected and where they stood."""
+    return user is not None and user.may("read_inspections") and may_touch(user, station)

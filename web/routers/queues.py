@@ -1,5 +1,8 @@
 """Work queues for inspectors and planners: ``/api/queues/overdue``, ``/failing`` and
-``/unlocated`` (stations without coordinates, to be located on site)."""
+``/unlocated`` (stations without coordinates, to be located on site).
+
+A queue covers the account's region unless a region inside it is asked for; a region
+outside it is a 403 naming the account's region."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from stations.accounts.scope import region_for
 from stations.accounts.users import MAY, User
 from stations.compliance import queue
 from web import schemas
@@ -15,10 +19,11 @@ from web.schemas_unlocated import UnlocatedQueue
 
 router = APIRouter(prefix="/api/queues", tags=["inspections"])
 QueueReader = Annotated[User, Depends(require_role(*MAY["read_queues"]))]
-RegionQuery = Annotated[str | None, Query(description="行政区划代码 / 6-digit adcode")]
+RegionQuery = Annotated[str | None, Query(
+    description="行政区划代码 / 6-digit adcode (default: the account's region)")]
 
 
-def _queue(which: str, registry: Any, settings: Any, region: str | None) -> dict[str, Any]:
+def _queue(which: str, registry: Any, settings: Any, region: str) -> dict[str, Any]:
     stations = queue(registry, which, region=region, period_days=settings.inspection_period_days)
     return {
         "queue": which,
@@ -39,7 +44,7 @@ def overdue(
     registry: RegistryDep, settings: SettingsDep, _user: QueueReader, region: RegionQuery = None
 ) -> dict[str, Any]:
     """Never inspected, or no passing inspection within the inspection period."""
-    return _queue("overdue", registry, settings, region)
+    return _queue("overdue", registry, settings, region_for(_user, region))
 
 
 @router.get(
@@ -51,7 +56,7 @@ def overdue(
 def failing(
     registry: RegistryDep, settings: SettingsDep, _user: QueueReader, region: RegionQuery = None
 ) -> dict[str, Any]:
-    return _queue("failing", registry, settings, region)
+    return _queue("failing", registry, settings, region_for(_user, region))
 
 
 @router.get("/unlocated", response_model=UnlocatedQueue,
@@ -59,5 +64,6 @@ def failing(
 def unlocated(registry: RegistryDep, _user: QueueReader, region: RegionQuery = None) -> Any:
     """Stations imported with an address but no coordinates (not revoked or closed), by
     region: their address says where to go; ``POST /api/stations/{id}/location`` there."""
+    region = region_for(_user, region)
     stations = queue(registry, "unlocated", region=region, period_days=1)
     return {"queue": "unlocated", "region": region, "count": len(stations), "stations": stations}
