@@ -31,19 +31,21 @@ OLD_ROLES = "role IN ('inspector', 'planner', 'admin')"
 NEW_ROLES = "role IN ('inspector', 'planner', 'admin', 'host')"
 
 
-def _sqlite_edit_users_sql(old: str, new: str) -> None:
+def _sqlite_edit_users_sql(*edits: tuple[str, str]) -> None:
     bind = op.get_bind()
-    sql = bind.exec_driver_sql(
+    sql = old_sql = bind.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'"
     ).scalar_one()
-    if old not in sql:
+    for old, new in edits:
+        sql = sql.replace(old, new)
+    if sql == old_sql:
         return
     version = bind.exec_driver_sql("PRAGMA schema_version").scalar_one()
     bind.exec_driver_sql("PRAGMA writable_schema = ON")
     try:
         bind.exec_driver_sql(
             "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'users'",
-            (sql.replace(old, new),),
+            (sql,),
         )
         bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
     finally:
@@ -52,10 +54,18 @@ def _sqlite_edit_users_sql(old: str, new: str) -> None:
 
 def _set_roles(old: str, new: str) -> None:
     if op.get_bind().dialect.name == "sqlite":
-        _sqlite_edit_users_sql(old, new)
+        _sqlite_edit_users_sql((old, new))
         return
     op.drop_constraint("ck_users_role", "users", type_="check")
     op.create_check_constraint("ck_users_role", "users", new)
+
+
+def _uid_required() -> None:
+    # every row has one now; SQLite: the same in-place edit (no row lacks a value)
+    if op.get_bind().dialect.name == "sqlite":
+        _sqlite_edit_users_sql(("uid VARCHAR(32)", "uid VARCHAR(32) NOT NULL"))
+        return
+    op.alter_column("users", "uid", existing_type=sa.String(32), nullable=False)
 
 
 def upgrade() -> None:
@@ -68,6 +78,7 @@ def upgrade() -> None:
     for (user_id,) in bind.execute(sa.text("SELECT id FROM users")).all():
         bind.execute(sa.text("UPDATE users SET uid = :uid WHERE id = :id"),
                      {"uid": uuid.uuid4().hex, "id": user_id})
+    _uid_required()
     op.create_index("ix_users_uid", "users", ["uid"], unique=True)
     _set_roles(OLD_ROLES, NEW_ROLES)
     op.create_table(
