@@ -22,23 +22,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from stations.config import Settings
-from stations.store.compliance_tables import UserRow, UserStationRow
 from stations.store.registry import Registry
-from tests.support.compliance import PASSWORD, TEST_SECRET, _password_hash, bearer, png_bytes, uid_of
+from tests.support.accounts import INSIDE, OUTSIDE, REGION, ROLES, add_regional_users, who
+from tests.support.compliance import PASSWORD, TEST_SECRET, bearer, png_bytes
 from web.app import create_app
 
-REGION = "410100"
-ROLES = ("inspector", "planner", "admin", "host")
 STAFF = ("inspector", "planner", "admin")
-INSIDE, OUTSIDE = "ZZ1", "AH1"
 SPOT = {"ZZ1": (113.6601, 34.7786), "AH1": (118.0210, 31.5830)}
 PUBLIC_WRITES = {("POST", "/api/token"), ("POST", "/api/route/stations"),
                  ("POST", "/api/coverage/demand")}
 """Writes anyone may make: signing in, and computations that store nothing."""
-
-
-def who(role: str) -> str:
-    return f"z_{role}"
 
 
 @dataclass(frozen=True)
@@ -134,20 +127,6 @@ def secured_or_writing_operations(client: TestClient) -> set[tuple[str, str]]:
             if operation.get("security") or writes:
                 found.add((method.upper(), path))
     return found - PUBLIC_WRITES
-
-
-def add_regional_users(registry: Registry) -> None:
-    """One account per role acting for Zhengzhou (the host runs ZZ1), and two planners
-    to be changed: one in 金水区 (inside), one in Anhui (outside)."""
-    rows = [(who(role), role, REGION) for role in ROLES]
-    rows += [("z_target_in", "planner", "410105"), ("z_target_out", "planner", "340000")]
-    with registry.session() as s:
-        for name, role, region in rows:
-            s.add(UserRow(name=name, role=role, password_hash=_password_hash(), active=True,
-                          uid=uid_of(name), version=1, region=region))
-        s.flush()
-        host_id = s.query(UserRow.id).filter(UserRow.name == who("host")).scalar()
-        s.add(UserStationRow(user_id=host_id, station_id=INSIDE))
 
 
 @pytest.fixture
