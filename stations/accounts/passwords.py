@@ -58,11 +58,12 @@ def verify_password(password: str, password_hash: str | None) -> bool:
     as long as for a real user and does not reveal which names exist. Waits for a free
     hashing slot first.
     """
-    dummy = _dummy_hash() if password_hash is None else None
-    with _Turn():
-        if dummy is not None:
+    if password_hash is None:
+        dummy = _dummy_hash()
+        with _Turn():
             _hasher().verify(password, dummy)
-            return False
+        return False
+    with _Turn():
         try:
             return bool(_hasher().verify(password, password_hash))
         except Exception:  # noqa: BLE001 - a malformed stored hash never matches
