@@ -187,3 +187,20 @@ def test_existing_accounts_keep_working_after_the_upgrade(db_url: str) -> None:
             conn.execute(sa.text("UPDATE users SET role = 'boss' WHERE name = 'old1'"))
     finally:
         registry.close()
+
+
+def test_quiet_counts_are_forgotten_but_lock_outs_kept(reg: Registry) -> None:
+    from datetime import timedelta
+
+    from stations.core.clock import utcnow
+    from stations.store.compliance_tables import LoginAttemptRow
+
+    throttle = Throttle(reg)
+    throttle.failed("someone", "10.0.0.9")
+    assert throttle.forget_old() == 0  # fresh
+    assert throttle.forget_old(utcnow() + timedelta(days=2)) == 2
+    with reg.session() as s:
+        s.add(LoginAttemptRow(key="account:locked", failures=0, window_start=utcnow(),
+                              last_at=utcnow() - timedelta(days=3), strikes=9,
+                              blocked_until=utcnow() + timedelta(hours=1)))
+    assert throttle.forget_old() == 0  # still locked out: kept
