@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from stations.accounts.throttle import Throttle
 from stations.accounts.tokens import token_secret
 from stations.compliance.checklists import Checklists, load_checklists
 from stations.compliance.evidence import EvidenceStore
@@ -137,6 +138,11 @@ class Services:
         if error is not None:
             raise error
         raise DatabaseUnavailable("搜索索引未建立 / the search index is not built")
+
+    @functools.cached_property
+    def throttle(self) -> Throttle:
+        """The sign-in throttle (its counts live in the database, shared by instances)."""
+        return Throttle(self.registry)
 
     @functools.cached_property
     def station_features(self) -> StationFeatures:

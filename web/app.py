@@ -46,6 +46,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = build_services(settings)
+        try:
+            services.token_secret  # noqa: B018 - a secret too short refuses to start, plainly
+        except BaseException:
+            services.close()
+            raise
         # built in the background: /healthz answers at once, /readyz once the index is
         # ready, and searches wait for it meanwhile
         services.begin_index()

@@ -16,6 +16,7 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (e.Unauthorized, 401),
     (e.Forbidden, 403),
     (e.Conflict, 409),
+    (e.TooManyRequests, 429),
     (e.InvalidInput, 422),
     (e.LedgerInvalid, 422),
     (GeodataError, 422),
@@ -52,6 +53,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
         async def handler(_request: Request, exc: Exception, status: int = status) -> JSONResponse:
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            if isinstance(exc, e.TooManyRequests):
+                headers = {"Retry-After": str(exc.retry_after_s)}
             return JSONResponse(_body(exc), status_code=status, headers=headers)
 
         app.add_exception_handler(error_type, handler)

@@ -142,6 +142,8 @@ class UserOut(Open):
     name: str
     role: str
     active: bool
+    region: str | None = Field(default=None, description="adcode where the account acts")
+    stations: list[str] | None = Field(default=None, description="a host's stations")
 
 
 class UserList(Open):

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from stations.accounts.scope import COUNTRY, check_region, region_prefix, within
+from stations.accounts.scope import check_region, region_for, region_prefix
 from stations.accounts.users import User, require
 from stations.compliance.records import (
     LATE_AFTER_DAYS,
@@ -110,7 +110,7 @@ def review_queue(registry: Registry, user: User, region: str | None = None) -> d
         For a malformed region.
     """
     require(user, "read_queues")
-    area = queue_region(user, region)
+    area = region_for(user, region)
     waiting = waiting_for_review(registry, area)
     return {"queue": "review", "region": area, "count": len(waiting), "inspections": waiting}
 
@@ -134,25 +134,6 @@ def waiting_for_review(registry: Registry, region: str | None = None) -> list[di
         waiting = load(s, where)
     waiting.sort(key=lambda i: (i.recorded_at, i.id))
     return [_summary(i) for i in waiting]
-
-
-def queue_region(user: User, region: str | None) -> str:
-    """The region a queue covers: the one asked for, which must lie inside the user's
-    own, or the user's own.
-
-    Raises
-    ------
-    stations.errors.Forbidden
-    stations.errors.InvalidInput
-    """
-    own = user.region or COUNTRY
-    if region is None or region == "":
-        return own
-    asked = check_region(region)
-    if not within(asked, own) and not within(own, asked):
-        raise Forbidden(f"地区 {asked} 不在您的辖区 {own} 内 / region {asked} lies outside "
-                        f"your region {own}")
-    return asked if within(asked, own) else own
 
 
 def _summary(i: Inspection) -> dict[str, Any]:

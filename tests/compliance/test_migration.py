@@ -25,7 +25,7 @@ YESTERDAY = datetime.now(UTC) - timedelta(days=1)
 
 
 def _before_0005(url: str) -> None:
-    """A database at revision 0004 with one station, an inspector and a passing
+    """A database at revision 0004 (accounts with a region and a stable id) with one station, an inspector and a passing
     correction of a failing inspection, as the code before client ids wrote them."""
     engine = make_engine(url)
     migrate(engine, "0004")
@@ -36,8 +36,9 @@ def _before_0005(url: str) -> None:
             "created_at, updated_at) VALUES ('OLD1', '老驿站', 'outdoor_worker_station', "
             "113.66, 34.78, '', 'active', '410105', :t, :t)"), {"t": now})
         conn.execute(sa.text(
-            "INSERT INTO users (name, role, password_hash, active, created_at) "
-            "VALUES ('old-inspector', 'inspector', 'x', true, :t)"), {"t": now})
+            "INSERT INTO users (name, role, password_hash, active, created_at, uid) "
+            "VALUES ('old-inspector', 'inspector', 'x', true, :t, 'old-inspector-uid')"),
+            {"t": now})
         corrects = None
         for passed in (False, True):
             id_ = conn.execute(sa.text(

@@ -13,22 +13,23 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from stations.accounts.scope import region_for
 from stations.accounts.users import MAY, User
 from stations.compliance import queue, review_queue
-from stations.compliance.review import queue_region
 from web import schemas
 from web.deps import RegistryDep, SettingsDep, require_role
 from web.schemas_unlocated import UnlocatedQueue
 
 router = APIRouter(prefix="/api/queues", tags=["inspections"])
 QueueReader = Annotated[User, Depends(require_role(*MAY["read_queues"]))]
-RegionQuery = Annotated[str | None, Query(description="行政区划代码 / 6-digit adcode")]
+RegionQuery = Annotated[str | None, Query(
+    description="行政区划代码 / 6-digit adcode (default: the account's region)")]
 
 
 def _queue(
     which: str, registry: Any, settings: Any, user: User, region: str | None
 ) -> dict[str, Any]:
-    region = queue_region(user, region)
+    region = region_for(user, region)
     stations = queue(registry, which, region=region, period_days=settings.inspection_period_days)
     return {
         "queue": which,
@@ -69,7 +70,7 @@ def failing(
 def unlocated(registry: RegistryDep, user: QueueReader, region: RegionQuery = None) -> Any:
     """Stations imported with an address but no coordinates (not revoked or closed), by
     region: their address says where to go; ``POST /api/stations/{id}/location`` there."""
-    region = queue_region(user, region)
+    region = region_for(user, region)
     stations = queue(registry, "unlocated", region=region, period_days=1)
     return {"queue": "unlocated", "region": region, "count": len(stations), "stations": stations}
 

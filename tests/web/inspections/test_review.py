@@ -173,5 +173,5 @@ def test_an_admin_changes_a_station_status_with_a_reason(
     assert response.status_code == status, response.text
     if status == 200:
         assert response.json()["properties"]["status"] == body["status"]
-        [last] = client.get(f"/api/stations/{station_id}/history").json()["history"][-1:]
+        [last] = client.get(f"/api/stations/{station_id}/history", headers=bearer("admin")).json()["history"][-1:]
         assert (last["actor"], last["reason"]) == ("admin", body["reason"])
