@@ -138,6 +138,13 @@ class Services:
             raise error
         raise DatabaseUnavailable("搜索索引未建立 / the search index is not built")
 
+    def live_changed(self) -> None:
+        """After a notice or report through this instance: show it here at once (other
+        instances see ``live_revision`` move within a poll)."""
+        keeper = self.keeper
+        if keeper is not None:
+            keeper.board.reload()
+
     @functools.cached_property
     def station_features(self) -> StationFeatures:
         """Published stations as features (OGC API), counts remembered per revision."""
