@@ -42,6 +42,8 @@ class LiveOverlay:
     notices: dict[str, tuple[Notice, ...]] = field(default_factory=dict)
     reports: dict[str, tuple[Report, ...]] = field(default_factory=dict)
     loaded: float = 0.0  # time.monotonic() of the load
+    latest: datetime | None = None
+    """When the newest record was written (the same on every instance)."""
 
     @classmethod
     def of(cls, revision: int, notices: list[Notice], reports: list[Report]) -> LiveOverlay:
@@ -51,8 +53,10 @@ class LiveOverlay:
             by_notice[n.station_id].append(n)
         for r in reports:
             by_report[r.station_id].append(r)
+        written = [n.created_at for n in notices if n.created_at] + [r.at for r in reports]
         return cls(revision, {k: tuple(v) for k, v in by_notice.items()},
-                   {k: tuple(v) for k, v in by_report.items()}, time.monotonic())
+                   {k: tuple(v) for k, v in by_report.items()}, time.monotonic(),
+                   max(written, default=None))
 
     def __bool__(self) -> bool:
         return bool(self.notices or self.reports)

@@ -92,13 +92,17 @@ def _feed(services: Services) -> tuple[bytes, str]:
     """The feed's bytes and ETag for the current window (the same on every instance)."""
     keeper = services.start_index()
     board, index = keeper.board, keeper.live.current
-    window = int(utcnow().timestamp()) // FEED_SECONDS * FEED_SECONDS
+    now = utcnow()
     overlay = board.current
-    key = ("feed", overlay.revision, window)
+    # states hold for the start of a 15 s window, or for the newest write if later: a
+    # moment every instance agrees on, so all serve the same bytes and the same ETag
+    as_of = datetime.fromtimestamp(int(now.timestamp()) // FEED_SECONDS * FEED_SECONDS, UTC)
+    if overlay.latest is not None and as_of < overlay.latest <= now:
+        as_of = overlay.latest
+    key = ("feed", overlay.revision, as_of)
     found = board.memo.get(key)
     if found is not None:
         return found  # type: ignore[no-any-return]
-    as_of = datetime.fromtimestamp(window, UTC)
     names, lons, lats = index.column("name"), index.column("lon"), index.column("lat")
     stations = []
     for sid, state in overlay.states(as_of).items():
@@ -108,7 +112,7 @@ def _feed(services: Services) -> tuple[bytes, str]:
         live = state.to_dict()
         live.pop("reason")
         stations.append({"id": sid, **where, **live})
-    body = orjson.dumps({"as_of": as_of.isoformat(timespec="seconds"),
+    body = orjson.dumps({"as_of": as_of.isoformat(timespec="milliseconds"),
                          "revision": overlay.revision, "stations": stations})
     etag = f'"{hashlib.sha256(body).hexdigest()[:24]}"'
     board.memo = {key: (body, etag)}
