@@ -612,7 +612,7 @@
       el("button", { type: "button", class: "back", onclick: closeDetails }, t("driver.back")),
       el("h2", { id: "details-name", tabindex: "-1" }, r.name),
       el("p", { class: "meta" }, badges(item, { inDetails: true })),
-      r.live && r.live.reason ? el("p", { class: "live-reason" }, r.live.reason) : null,
+      ...(r.live && r.live.reason ? [el("p", { class: "live-reason" }, r.live.reason)] : []),
       el("dl", {}, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
       el("h3", {}, t("driver.services")),
       el("ul", { class: "service-list" }, r.services.map((code) => el("li", {},

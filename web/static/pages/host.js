@@ -81,7 +81,7 @@
 
   async function choose(feature) {
     state.station = { id: String(feature.properties.id || feature.id), name: feature.properties.name,
-      services: feature.properties.services || [] };
+      services: String(feature.properties.services || "").split(";").filter(Boolean) };
     $("service").replaceChildren(...(state.station.services.length ? state.station.services
       : Object.keys(Pages.config.vocab.services)).map((code) => el("option", { value: code }, term("services", code))));
     showSession();
@@ -98,7 +98,9 @@
   }
 
   const kindName = (kind) => t(`host.kind_${kind}`);
-  const when = (iso) => Pages.formatTime(iso);
+  // China time, as drivers are told and as the "ends at" field is read
+  const when = (iso) => new Date(iso).toLocaleString(Pages.lang === "en" ? "en-GB" : "zh-CN",
+    { timeZone: "Asia/Shanghai", dateStyle: "medium", timeStyle: "short" });
 
   function draw() {
     if (!state.station) return;
