@@ -17,6 +17,7 @@ forms ...) to one form, so ``аdmin1`` and ``admin1`` can be recognised as the s
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from stations.errors import InvalidInput
@@ -38,7 +39,16 @@ DEFAULT_LIMIT = 1000
 
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u3164\u115f\u1160")
-MULTILINE_OK = frozenset("\n\t")
+_BIDI_CLASS = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+# Control characters (category Cc) and bidi controls; regular expressions keep the check
+# at C speed, which matters for a 200,000-row ledger.
+_FORBIDDEN = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CLASS}]")
+_FORBIDDEN_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CLASS}]")
+# Text that shows nothing: spaces, zero-width and other format characters.
+_INVISIBLE_ONLY = re.compile(
+    "[\\s\u00ad\u115f\u1160\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f"
+    "\u3164\ufeff\ufff9-\ufffb]*"
+)
 
 
 def clean_text(
@@ -66,25 +76,21 @@ def clean_text(
         return None
     if not isinstance(value, str):
         value = str(value)
-    text = unicodedata.normalize("NFC", value).strip()
+    text = value if value.isascii() else unicodedata.normalize("NFC", value)
+    text = text.strip()
     if not text:
         return None
-    for pos, ch in enumerate(text):
-        if ch in BIDI:
-            raise InvalidInput(
-                field,
-                f"第{pos + 1}个字符是文字方向控制符 U+{ord(ch):04X}，不允许 / "
-                f"character {pos + 1} is a bidirectional control (U+{ord(ch):04X}), "
-                "which is not allowed",
-            )
-        if unicodedata.category(ch) == "Cc" and not (multiline and ch in MULTILINE_OK):
-            raise InvalidInput(
-                field,
-                f"第{pos + 1}个字符是控制字符 U+{ord(ch):04X}，不允许 / "
-                f"character {pos + 1} is a control character (U+{ord(ch):04X}), "
-                "which is not allowed",
-            )
-    if all(ch in INVISIBLE or unicodedata.category(ch) in ("Cf", "Zs") for ch in text):
+    bad = (_FORBIDDEN_MULTILINE if multiline else _FORBIDDEN).search(text)
+    if bad is not None:
+        pos, ch = bad.start(), bad.group()
+        what = ("文字方向控制符", "a bidirectional control") if ch in BIDI else (
+            "控制字符", "a control character")
+        raise InvalidInput(
+            field,
+            f"第{pos + 1}个字符是{what[0]} U+{ord(ch):04X}，不允许 / "
+            f"character {pos + 1} is {what[1]} (U+{ord(ch):04X}), which is not allowed",
+        )
+    if not text.isascii() and _INVISIBLE_ONLY.fullmatch(text):
         raise InvalidInput(
             field, "内容只有不可见字符 / the text has only invisible characters"
         )

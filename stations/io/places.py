@@ -43,6 +43,9 @@ def row_scope(region: str | None, province: str | None, city: str | None, adcode
     return scope, _quiet(county, scope)
 
 
+_LEADING = re.compile(r"[^\d０-９]+")
+
+
 def _quiet(text: str | None, scope: str | None) -> Place | None:
     if not text:
         return None
@@ -113,8 +116,11 @@ def mismatch(address: str | None, scope: str | None, county: Place | None,
         return None
     if county_name and county_name in address:
         return None  # the fast, common case: the address names the county the point is in
+    # Region names come before the street and number ("南宁市第1街1号"): reading only that
+    # part lets one parse serve every address of a city (parse_address is cached).
+    named = _LEADING.match(address)
     try:
-        found = address_place(address, scope, None)
+        found = address_place(named.group() if named else address, scope, None)
     except (AmbiguousAddress, GeodataError):
         return None
     if found is None:

@@ -158,11 +158,24 @@ def _coordinates(v: dict[str, str | None], out: dict[str, object], problems: Pro
             problems.append((axis, f"缺少{zh} / {en} is missing"))
             continue
         try:
+            values[axis] = _plain_float(text)
+        except ValueError:
+            pass
+        else:
+            continue
+        try:
             values[axis] = read_degrees(text)
         except CellError:
             problems.append((axis, f"不是数字 / not a number: {text!r}"))
     if len(values) == 2:
         _range(values["lon"], values["lat"], out, problems, None)
+
+
+def _plain_float(text: str) -> float:
+    """A plain decimal (the common case, read without the cache and the DMS parser)."""
+    if "_" in text:
+        raise ValueError(text)
+    return float(text)
 
 
 def _range(lon: float, lat: float, out: dict[str, object], problems: Problems, pair: str | None) -> None:

@@ -2,11 +2,10 @@
 
 import pytest
 
-from stations.accounts.scope import covers, require_station_access, within
+from stations.accounts.scope import check_region, covers, require_station_access, within
 from stations.accounts.users import User
 from stations.core.model import Station
 from stations.errors import Forbidden, InvalidInput
-from stations.accounts.scope import check_region
 
 
 def _station(adcode: str | None, sid: str = "S1") -> Station:

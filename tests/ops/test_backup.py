@@ -18,6 +18,7 @@ from stations.compliance.evidence import EvidenceStore, check_photo
 from stations.compliance.inspections import record_inspection
 from stations.compliance.submission import Submission
 from stations.errors import Conflict, InvalidInput, ToolMissing
+from stations.ops import postgres, sqlite
 from stations.ops.backup import backup, restore
 from stations.store.jobs import read_jobs
 from stations.store.registry import Registry
@@ -85,9 +86,21 @@ class Writer:
 
 
 def test_a_backup_taken_during_a_burst_of_writes_restores_one_instant(
-    source: Registry, db_url: str, tmp_path: Path,
+    source: Registry, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     writer = Writer(source, EvidenceStore(tmp_path / "evidence"))
+    # The writes must overlap the backup however busy the machine: once the database is
+    # copied, let three more steps (a station change among them) land before the backup
+    # collects the evidence files.
+    for module, name in ((sqlite, "snapshot"), (postgres, "dump")):
+        real = getattr(module, name)
+
+        def overlapped(*args: Any, _real: Any = real) -> Any:
+            result = _real(*args)
+            writer.wait_for(3)
+            return result
+
+        monkeypatch.setattr(module, name, overlapped)
     writer.thread.start()
     try:
         writer.wait_for(4)
