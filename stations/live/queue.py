@@ -24,14 +24,10 @@ from stations.store.tables import StationRow
 QUEUE_DAYS = 7
 
 
-def reported_queue(registry: Registry, user: User, region: str | None = None,
-                   now: datetime | None = None, days: int = QUEUE_DAYS) -> list[dict[str, Any]]:
-    """Stations reported closed while they should have been open, inside ``region``.
-
-    Parameters
-    ----------
-    region : str, optional
-        An adcode inside the account's region (default: the account's region).
+def reported_for(registry: Registry, user: User, region: str | None = None,
+                 now: datetime | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """:func:`reported_queue` as ``user`` may see it: ``region`` (default: the account's)
+    must lie inside the account's region; returns the region and the stations.
 
     Raises
     ------
@@ -44,6 +40,20 @@ def reported_queue(registry: Registry, user: User, region: str | None = None,
     if not within(region, user.region):
         raise Forbidden(f"地区 {region} 不在您的辖区 {user.region} 内 / region {region} lies "
                         f"outside your region {user.region}")
+    return region, reported_queue(registry, region, now)
+
+
+def reported_queue(registry: Registry, region: str | None = None, now: datetime | None = None,
+                   days: int = QUEUE_DAYS) -> list[dict[str, Any]]:
+    """Stations reported closed while they should have been open, inside ``region``
+    (an adcode; default the whole country), most distinct reporters first.
+
+    Raises
+    ------
+    stations.errors.InvalidInput
+        For a malformed region.
+    """
+    region = check_region(region) if region else "100000"
     since = (now or utcnow()) - timedelta(days=days)
     query = (
         select(ReportRow.station_id, StationRow.name, StationRow.adcode, StationRow.county,

@@ -3,6 +3,10 @@ search results, the reported queue and the feed, on both databases."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +19,8 @@ from stations.accounts.users import User
 from tests.support.compliance import bearer
 from tests.support.live import AH1, FAR_ZZ2, NEAR_ZZ2, ZZ2, act_as, from_address, host_of, live_app, report
 from tests.support.waiting import eventually
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -239,3 +245,14 @@ def test_the_index_picks_up_live_state_without_a_rebuild(app, db: str, tmp_path:
         assert second.get("/api/live").headers["ETag"] == from_address(app, "x").get(
             "/api/live").headers["ETag"]
     assert keeper.rebuilds == rebuilds and app.state.services.registry.revision() == revision
+
+
+def test_the_reported_queue_on_the_command_line(app, client, db: str, tmp_path: Path) -> None:
+    report(client, "ZZ2", "closed", "device-cli1")
+    env = os.environ | {"STATIONS_HOME": str(tmp_path / "cli"), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "stations", "queue", "reported", "--json",
+                           "--region", "410100", "--db", db],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    body = json.loads(done.stdout)
+    assert [(s["station_id"], s["reports"]) for s in body["stations"]] == [("ZZ2", 1)]

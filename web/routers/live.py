@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from stations.accounts.users import MAY, User
 from stations.core.clock import utcnow
 from stations.live.notices import list_notices, post_notice, withdraw_notice
-from stations.live.queue import QUEUE_DAYS, reported_queue
+from stations.live.queue import QUEUE_DAYS, reported_for
 from stations.live.reports import Client, submit_report
 from stations.services import Services
 from web.deps import CurrentUser, RegistryDep, ServicesDep, require_role
@@ -83,8 +83,8 @@ def create_report(station_id: str, body: ReportIn, request: Request, registry: R
             summary="报告关闭的站点 / Stations reported closed when they should be open")
 def reported(registry: RegistryDep, user: QueueReader,
              region: Annotated[str | None, Query(description="6-digit adcode")] = None) -> Any:
-    stations = reported_queue(registry, user, region)
-    return {"queue": "reported", "region": region or user.region, "days": QUEUE_DAYS,
+    region, stations = reported_for(registry, user, region)
+    return {"queue": "reported", "region": region, "days": QUEUE_DAYS,
             "count": len(stations), "stations": stations}
 
 
