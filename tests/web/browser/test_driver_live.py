@@ -86,9 +86,11 @@ def test_a_report_from_the_phone_makes_a_second_one_agree_and_shows(browser: Any
         expect(page.locator("#results .station-btn").first.locator(".badge.live")).to_have_text(
             "有人报告关闭 · 1 分钟前 2 人报告")
         shoot(page, "phone-list-live.png")
+        assert run_axe(page) == []
         page.click("[data-lang-toggle]")  # one language at a time
         expect(page.locator("#results .station-btn").first.locator(".badge.live")).to_have_text(
             "Reported closed · 2 reports, 1 min ago")
+        shoot(page, "phone-list-live-en.png")
         assert local_device_id(page)
     finally:
         visit.context.close()
