@@ -392,10 +392,15 @@
     return text ? el("span", { class: "travel" }, text) : null;
   }
 
+  /** The live state, unless it has ended (an answer kept for offline use may be old). */
+  const liveNow = (r) => (r.live && !(r.live.until && Date.parse(r.live.until) < Date.now())
+    ? r.live : null);
+
   function liveBadge({ r }) {  // what the host or people there say now
-    if (!r.live) return null;
-    return el("span", { class: `badge live ${r.live.state}`, dataset: { live: r.live.state } },
-      Pages.liveText(r.live));
+    const live = liveNow(r);
+    if (!live) return null;
+    return el("span", { class: `badge live ${live.state}`, dataset: { live: live.state } },
+      Pages.liveText(live));
   }
 
   const RESULT_BADGES = [distanceBadge, travelBadge, liveBadge, hoursBadge, aheadBadge, sideBadge, kindBadge];
@@ -612,7 +617,7 @@
       el("button", { type: "button", class: "back", onclick: closeDetails }, t("driver.back")),
       el("h2", { id: "details-name", tabindex: "-1" }, r.name),
       el("p", { class: "meta" }, badges(item, { inDetails: true })),
-      ...(r.live && r.live.reason ? [el("p", { class: "live-reason" }, r.live.reason)] : []),
+      ...(liveNow(r) && r.live.reason ? [el("p", { class: "live-reason" }, r.live.reason)] : []),
       el("dl", {}, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
       el("h3", {}, t("driver.services")),
       el("ul", { class: "service-list" }, r.services.map((code) => el("li", {},
