@@ -256,3 +256,22 @@ def test_the_reported_queue_on_the_command_line(app, client, db: str, tmp_path: 
     assert done.returncode == 0, done.stderr
     body = json.loads(done.stdout)
     assert [(s["station_id"], s["reports"]) for s in body["stations"]] == [("ZZ2", 1)]
+
+
+@pytest.mark.parametrize(("minutes_ago", "shown"), [
+    pytest.param((10, 5), True, id="fresh"),
+    pytest.param((50, 45), False, id="decayed"),
+    pytest.param((70, 5), False, id="one-out-of-the-hour"),
+])
+def test_agreement_decays_with_time(app, minutes_ago, shown) -> None:
+    from stations.live.reports import Client, submit_report
+
+    services = app.state.services
+    now = datetime.now(UTC)
+    for n, ago in enumerate(minutes_ago):
+        submit_report(services.registry, "ZZ2", state="full", lon=NEAR_ZZ2[0], lat=NEAR_ZZ2[1],
+                      client=Client.of(f"10.0.5.{n}", f"device-decay{n}", "s"),
+                      now=now - timedelta(minutes=ago))
+    services.live_changed()
+    live = nearest_live(from_address(app, "10.0.5.9"))["ZZ2"]["live"]
+    assert (live is not None) is shown
