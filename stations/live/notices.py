@@ -96,6 +96,9 @@ def post_notice(registry: Registry, user: User, station_id: str, *, kind: str,
     if kind == "service_unavailable":
         if service not in SERVICES:
             raise InvalidInput("service", f"未知服务代码 / unknown service code {service!r}")
+        if service not in station.services:
+            raise InvalidInput("service", f"站点未登记此服务 / the station does not list "
+                                          f"{service!r}")
     elif service is not None:
         raise InvalidInput("service", "仅用于 service_unavailable 通告 / only for kind "
                                       "service_unavailable")

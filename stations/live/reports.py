@@ -108,6 +108,8 @@ def submit_report(registry: Registry, station_id: str, *, state: str, lon: Any, 
         raise InvalidInput("service", "仅用于 service_missing / only with state service_missing")
     qlon, qlat = check_point(lon, lat, crs)
     station = registry.get(station_id)
+    if service is not None and service not in station.services:
+        raise InvalidInput("service", f"站点未登记此服务 / the station does not list {service!r}")
     if station.lon is None or station.lat is None:
         raise InvalidInput("station", "站点尚无坐标 / the station has no location yet")
     away = float(distance_m(qlon, qlat, station.lon, station.lat))

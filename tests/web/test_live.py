@@ -91,6 +91,8 @@ def test_without_an_account_no_notice(client) -> None:
     pytest.param({"kind": "free_spaces", "free_spaces": 41}, "free_spaces", id="over-capacity"),
     pytest.param({"kind": "free_spaces", "free_spaces": -1}, "free_spaces", id="negative"),
     pytest.param({"kind": "service_unavailable", "service": "sauna"}, "service", id="service"),
+    pytest.param({"kind": "service_unavailable", "service": "toilet"}, "service",
+                 id="service-not-offered"),
     pytest.param({"kind": "closed", "starts_at": "2030-01-02T08:00:00",
                   "ends_at": "2030-01-01T08:00:00"}, "ends_at", id="ends-before-start"),
     pytest.param({"kind": "full", "ends_at": "2020-01-01T08:00:00"}, "ends_at", id="past"),
@@ -181,6 +183,8 @@ def test_each_client_may_report_a_few_times_an_hour(app) -> None:
 @pytest.mark.parametrize(("body", "field"), [
     pytest.param({"state": "burning"}, "state", id="state"),
     pytest.param({"state": "service_missing"}, "service", id="service-missing-without-code"),
+    pytest.param({"state": "service_missing", "service": "shower"}, "service",
+                 id="service-not-offered"),
     pytest.param({"state": "open", "crs": "utm"}, "crs", id="crs"),
     pytest.param({"state": "open", "lat": 95}, "lat", id="lat"),
 ])
