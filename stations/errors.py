@@ -66,8 +66,8 @@ class Conflict(StationsError):
 
 
 class TooManyRequests(StationsError):
-    """Refused for now (too many failed sign-ins, or too busy): try again after
-    ``retry_after_s`` seconds (the HTTP ``Retry-After``)."""
+    """Refused for now (too many failed sign-ins, too many reports from one client, or too
+    busy): try again after ``retry_after_s`` seconds (the HTTP ``Retry-After``)."""
 
     def __init__(self, message: str, retry_after_s: int) -> None:
         super().__init__(message)

@@ -33,6 +33,8 @@ def _body(exc: Exception) -> dict[str, object]:
     detail: dict[str, object] = {"message": str(exc), "type": type(exc).__name__}
     if isinstance(exc, e.InvalidInput):
         detail["field"] = exc.field
+    if isinstance(exc, e.TooManyRequests):
+        detail["retry_after_s"] = exc.retry_after_s
     if isinstance(exc, e.LedgerInvalid):
         detail["problems"] = [
             {"row": p.row, "field": p.field, "reason": p.reason} for p in exc.problems

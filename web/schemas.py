@@ -87,6 +87,19 @@ class StationHistory(Open):
 # -- nearest --------------------------------------------------------------------------------
 
 
+class LiveOut(Open):
+    """What the station's host or people there say now (issue 19)."""
+
+    state: str = Field(description="closed | full | open | service_unavailable")
+    since: str = Field(description="ISO 8601: the notice's start, or the first agreeing report")
+    until: str | None = Field(description="ISO 8601: when it ends (a notice) or fades (reports)")
+    source: str = Field(description="notice | reports")
+    free_spaces: int | None = Field(default=None, description="free truck spaces (notice)")
+    reports: int = Field(default=0, description="independent clients whose reports agree")
+    services_unavailable: list[str] = Field(default=[], description="service codes")
+    reason: str | None = None
+
+
 class NearestResult(Open):
     id: str
     name: str
@@ -112,6 +125,7 @@ class NearestResult(Open):
         default=None, description="by road, where a road network covers the point (else null)")
     travel_minutes: float | None = Field(
         default=None, description="walking (stations) or driving (driver homes) time by road")
+    live: LiveOut | None = Field(default=None, description="live status; null: nothing known")
 
 
 class NearestAnswer(Open):

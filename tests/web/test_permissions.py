@@ -30,8 +30,9 @@ from web.app import create_app
 STAFF = ("inspector", "planner", "admin")
 SPOT = {"ZZ1": (113.6601, 34.7786), "AH1": (118.0210, 31.5830)}
 PUBLIC_WRITES = {("POST", "/api/token"), ("POST", "/api/route/stations"),
-                 ("POST", "/api/coverage/demand")}
-"""Writes anyone may make: signing in, and computations that store nothing."""
+                 ("POST", "/api/coverage/demand"), ("POST", "/api/stations/{station_id}/reports")}
+"""Writes anyone may make: signing in, computations that store nothing, and reports from
+the road (bounded by distance and per-client limits, tests/web/test_live.py)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,15 @@ def _inspection(ctx: dict[str, Any], inside: bool) -> dict[str, Any]:
     return ctx["inspections"][_station(ctx, inside)]  # type: ignore[no-any-return]
 
 
+def _notice(ctx: dict[str, Any], inside: bool) -> tuple[str, dict[str, Any]]:
+    """A fresh notice (by a country-wide inspector) for each caller to withdraw."""
+    sid = _station(ctx, inside)
+    made = ctx["client"].post(f"/api/stations/{sid}/notices", headers=bearer("inspector"),
+                              json={"kind": "full", "reason": "车位已满"})
+    assert made.status_code == 201, made.text
+    return f"/api/stations/{sid}/notices/{made.json()['id']}", {}
+
+
 def _target_user(ctx: dict[str, Any], inside: bool) -> str:
     return "z_target_in" if inside else "z_target_out"
 
@@ -83,6 +93,11 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/stations/{station_id}/history"): Case(
         lambda c, i: (f"/api/stations/{_station(c, i)}/history", {}), (*STAFF, "host"),
         public=lambda body: all("actor" in h for h in body["history"])),
+    ("POST", "/api/stations/{station_id}/notices"): Case(
+        lambda c, i: (f"/api/stations/{_station(c, i)}/notices",
+                      _json({"kind": "closed", "reason": "停水检修"})), ("inspector", "admin", "host")),
+    ("DELETE", "/api/stations/{station_id}/notices/{notice_id}"): Case(
+        _notice, ("inspector", "admin", "host")),
     ("POST", "/api/inspections"): Case(_visit, ("inspector", "admin")),
     ("GET", "/api/inspections/{inspection_id}"): Case(
         lambda c, i: (f"/api/inspections/{_inspection(c, i)['id']}", {}), STAFF),
@@ -98,7 +113,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     **{("GET", f"/api/queues/{q}"): Case(
         lambda c, i: (f"/api/queues/{c['queue']}",
                       {"params": {} if i else {"region": "340000"}}), STAFF)
-       for q in ("overdue", "failing", "unlocated", "review")},
+       for q in ("overdue", "failing", "unlocated", "review", "reported")},
     ("GET", "/api/users/me"): Case(lambda c, i: ("/api/users/me", {}), ROLES, regional=False),
     ("POST", "/api/users/me/password"): Case(
         lambda c, i: ("/api/users/me/password",
@@ -141,7 +156,7 @@ def matrix_client(db: str, tmp_path: Path) -> Iterator[TestClient]:
 
 def setup_context(client: TestClient) -> dict[str, Any]:
     """An inspection with a photo at each station, by a country-wide inspector."""
-    ctx: dict[str, Any] = {"criteria": {}, "inspections": {}}
+    ctx: dict[str, Any] = {"criteria": {}, "inspections": {}, "client": client}
     for sid in (INSIDE, OUTSIDE):
         checklist = client.get(f"/api/stations/{sid}/checklist").json()["checklist"]
         ctx["criteria"][sid] = {c["code"]: True for c in checklist["criteria"]}

@@ -1,5 +1,5 @@
-"""Pages for people: ``/`` (drivers and riders), ``/planner`` and ``/inspect`` (with its
-service worker ``/inspect-sw.js``).
+"""Pages for people: ``/`` (drivers and riders), ``/planner``, ``/inspect`` (with its
+service worker ``/inspect-sw.js``) and ``/host``.
 
 Each page is a Jinja2 template with plain JS and CSS from ``web/static/pages/`` (no build
 step, nothing from a CDN). The server renders the Chinese text; the page's script switches
@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from stations.config import Settings
+from stations.core.live import NOTICE_KINDS
 from stations.core.vocab import CRITERIA, KINDS, SERVICES, STATUSES, Term
 from stations.render.assets import STATIC_URL, VENDORED
 from web.deps import SettingsDep
@@ -70,7 +71,7 @@ def vocabulary() -> dict[str, dict[str, dict[str, str]]]:
 def page_config(page: str, settings: Settings) -> dict[str, Any]:
     """What the page's script needs: tiles, vocabulary and its own part of the dictionary."""
     prefixes: tuple[str, ...] = ("common.", "driver.title", "planner.title", "inspect.title",
-                                 f"{page}.")
+                                 "host.title", f"{page}.")
     if page == "inspect":
         prefixes += ("planner.province", "planner.city", "planner.county")
     text = {k: v for k, v in page_text().items() if k.startswith(prefixes)}
@@ -108,6 +109,12 @@ def driver_page(request: Request, settings: SettingsDep) -> HTMLResponse:
 @router.get("/planner", response_class=HTMLResponse)
 def planner_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     return render(request, "planner", settings, table_columns=TABLE_COLUMNS)
+
+
+@router.get("/host", response_class=HTMLResponse)
+def host_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """Notices for a station (its host, staff in its region): closed, full, free spaces."""
+    return render(request, "host", settings, notice_kinds=NOTICE_KINDS)
 
 
 @router.get("/inspect", response_class=HTMLResponse)
