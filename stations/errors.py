@@ -73,6 +73,15 @@ class Conflict(StationsError):
     """A change that conflicts with the stored state."""
 
 
+class TooManyRequests(StationsError):
+    """Refused for now (too many failed sign-ins, too many reports from one client, or too
+    busy): try again after ``retry_after_s`` seconds (the HTTP ``Retry-After``)."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = max(1, int(retry_after_s))
+
+
 class ConfigurationError(StationsError):
     """The service's own setup is wrong (a broken checklist file, a weak secret, ...):
     reported when the process starts, never as a client's error."""

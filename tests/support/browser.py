@@ -31,6 +31,7 @@ TILE_HOST = "tiles.example.test"
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_ADDRESS = "<b>郑州市</b>"
 INSPECTOR, PASSWORD = "王芳", "a-long-password-1"
+PLANNER, ADMIN = "李规划", "张管理"  # same password
 DEVICES: dict[str, dict[str, Any]] = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
               "device_scale_factor": 2},
