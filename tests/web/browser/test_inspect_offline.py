@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import Visit, needs_chromium, new_visit
+from tests.support.browser import Visit, needs_chromium, new_visit, reload_offline
 from tests.support.compliance import png_bytes
 from tests.support.inspect_page import (
     answer_all,
@@ -38,7 +38,7 @@ def test_inspect_opens_offline_after_a_first_visit(phone: Visit) -> None:
     page = ready_for_offline(phone)
     online_first = page.locator("#queue li button").first.get_attribute("data-id")
     go_offline(phone)
-    page.reload()  # the browser's error page would have no #user-card
+    reload_offline(page)  # the browser's error page would have no #user-card
     expect(page.locator("#user-card")).to_be_visible()  # still signed in
     expect(page.locator("#login-card")).to_be_hidden()
     expect(page.locator("#queue-count")).to_have_text(re.compile(r"^离线：显示 \d+ 分钟前保存的站点列表"))
