@@ -250,7 +250,7 @@ def _client_id(value: str | None) -> str | None:
         return str(uuid.UUID(str(value).strip()))
     except ValueError:
         raise InvalidInput(
-            "client_id", "应为 UUID（每份草稿一个）/ must be a UUID, one per draft"
+            "client_id", "应为 UUID（每份草稿一个） / must be a UUID, one per draft"
         ) from None
 
 

@@ -305,7 +305,7 @@ def _analyse(
             basis = "stations_nearby"
             notes.append(
                 "没有需求数据时，空白取自已有站点附近未覆盖的六边形，按附近站点数排序，其后是没有站点的整个"
-                "区县（项目暂无建成区图层）/ without demand, gaps are uncovered hexagons near existing "
+                "区县（项目暂无建成区图层） / without demand, gaps are uncovered hexagons near existing "
                 "stations, ranked by the number of stations nearby, then whole sub-regions no station "
                 "reaches (no built-up layer is available)"
             )

@@ -145,7 +145,7 @@ def check_radius(value: Any) -> float | None:
         raise InvalidInput("radius_m", f"半径必须是大于 0 的米数 / radius must be a positive "
                                        f"number of metres, not {value!r}")
     if float(value) > MAX_RADIUS_M:
-        raise InvalidInput("radius_m", f"半径过大（最大 {MAX_RADIUS_M:,.0f} 米）/ radius too "
+        raise InvalidInput("radius_m", f"半径过大（最大 {MAX_RADIUS_M:,.0f} 米） / radius too "
                                        f"large: {value:,.0f} m (at most {MAX_RADIUS_M:,.0f} m)")
     # whole metres: 1000.6 m and 1000 m are one question (one answer, one cache entry)
     metres = float(math.floor(float(value)))

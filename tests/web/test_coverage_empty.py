@@ -97,6 +97,14 @@ def test_the_map_page_shows_the_outline_and_the_message(api: TestClient, query: 
         assert "FastMarkerCluster" not in page and "L.markerClusterGroup" not in page
 
 
+def test_the_maps_notes_speak_one_language(api: TestClient) -> None:
+    """The legend's note on how gaps are ranked is in the map's language only."""
+    zh = api.get("/maps/coverage?region=410100&gaps=true").text
+    en = api.get("/maps/coverage?region=410100&gaps=true&lang=en").text
+    assert "没有需求数据时" in zh and "without demand" not in zh
+    assert "without demand" in en and "没有需求数据时" not in en
+
+
 def test_compliant_only_map_on_a_fresh_registry_is_not_a_500(api: TestClient) -> None:
     assert api.get("/maps/coverage?compliant_only=true").status_code == 200
 
