@@ -13,8 +13,10 @@ Usage (from the repository root)::
    registry revision). Next to it, measured in the same run: ``shapely.union_all`` of all
    the same circles, then intersected with each county and measured.
 2. National: ``--national`` synthetic stations (``stations.io.synth``) over China at the
-   default radii (1 km for outdoor-worker stations, 50 km for driver homes): analysis
-   time, and the time and size of the coverage map page.
+   default radii (1 km for outdoor-worker stations, 50 km for driver homes), today's exact
+   path (``analyse``) and the service's fast path side by side: the country by province
+   cold (a fresh process), every province, the country warm, the largest difference in
+   covered area between the two; then the country's gaps and its map page.
 """
 
 from __future__ import annotations
@@ -136,7 +138,7 @@ def main() -> None:
     centre = region("410000").geometry.envelope.centroid
     meter = AreaMeter(round(centre.x, 1), round(centre.y, 1))
     analyse(province_frame(50), query)  # load boundaries and per-county areas once
-    for layout in ("clustered", "spread"):
+    for layout in ("clustered", "spread") if args.stations else ():
         print(f"Henan 410000: {args.stations:,} stations {layout}, radius {args.radius_m:g} m, "
               f"{len(counties)} counties")
         frames = [province_frame(args.stations, seed=7 + i, layout=layout)
@@ -147,7 +149,8 @@ def main() -> None:
             result = analyse(frame, query)
             cold.append(time.perf_counter() - start)
         line("ours, cold (only overlapping circles merged)", cold)
-        service = CoverageService(FrameRegistry(frames[0]))  # type: ignore[arg-type]
+        service = CoverageService(FrameRegistry(frames[0]),  # type: ignore[arg-type]
+                                  load=frames[0].copy)
         service.analyse(query)
         line("ours, repeated request (cache, same revision)",
              timed(lambda s=service: s.analyse(query), args.repeat))
@@ -159,26 +162,122 @@ def main() -> None:
               f"({totals['coverage_ratio']:.2%})\n")
 
     if args.national:
-        print(f"China: {args.national:,} synthetic stations, default radii "
-              "(1 km outdoor-worker stations, 50 km driver homes)")
-        frame = synthetic_frame(args.national, seed=42)
-        from geodata.regions import locate
+        national_scale(args.national, args.repeat)
 
-        frame["adcode"] = locate(frame["lon"], frame["lat"])["adcode"]
-        frame["standing"] = "never_inspected"
-        national = parse_query(None)
+
+COLD = """
+import sys, time, pickle
+sys.path.insert(0, {root!r})
+frame = pickle.load(open({frame!r}, "rb"))
+from stations.coverage.analysis import analyse
+from stations.coverage.query import parse_query
+from stations.coverage.service import CoverageService
+class R:
+    def revision(self): return 1
+start = time.perf_counter()
+if {new!r}:
+    CoverageService(R(), load=lambda: frame).analyse(parse_query(None))
+else:
+    analyse(frame, parse_query(None))
+print(time.perf_counter() - start)
+"""
+
+
+def cold_seconds(frame_file: Path, new: bool) -> float:
+    """The first question in a fresh process (boundaries not loaded yet), as after a start."""
+    import subprocess
+
+    code = COLD.format(root=str(ROOT), frame=str(frame_file), new=new)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def national_scale(n: int, repeat: int) -> None:
+    """Today's exact path (``analyse``: 32-vertex circles unioned per question) beside the
+    service's fast path (the country's 16-vertex shapes computed once, shared by every
+    region), for the targets: country by province cold <= 3 s, any province <= 1 s, warm
+    <= 50 ms, coverage within 0.5% of today's figures."""
+    import pickle
+    import tempfile
+
+    from geodata.regions import locate
+
+    print(f"China: {n:,} synthetic stations, default radii "
+          "(1 km outdoor-worker stations, 50 km driver homes)")
+    frame = synthetic_frame(n, seed=42)
+    frame["adcode"] = locate(frame["lon"], frame["lat"])["adcode"]
+    frame["standing"] = "never_inspected"
+    with tempfile.TemporaryDirectory() as folder:
+        frame_file = Path(folder) / "frame.pkl"
+        with frame_file.open("wb") as fh:
+            pickle.dump(frame, fh)
+        old_cold = [cold_seconds(frame_file, new=False) for _ in range(repeat)]
+        new_cold = [cold_seconds(frame_file, new=True) for _ in range(repeat)]
+    print(f"{'':<46}{'today (exact)':>18}{'fast path':>16}{'target':>10}")
+    row("country by province, cold (fresh process)", old_cold, new_cold, "3 s")
+    national = parse_query(None)
+    service = CoverageService(FrameRegistry(frame), load=frame.copy)  # type: ignore[arg-type]
+    old_country = analyse(frame, national)
+    new_country = service.analyse(national)
+    old_s, new_s, worst = [], [], 0.0
+    for province in region(None).children():
+        q = parse_query(province.adcode)
         start = time.perf_counter()
-        result = analyse(frame, national, gaps=True)
-        line("analysis (with gaps)", time.perf_counter() - start)
-        builds = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            page = coverage_map(result).html()
-            builds.append(time.perf_counter() - start)
-        line("coverage map page built", builds)
-        packed = len(gzip.compress(page.encode()))
-        print(f"  page {len(page.encode()) / 1e6:.2f} MB, gzipped {packed / 1e6:.2f} MB "
-              f"(limits 3 MB / 1 MB)")
+        old = analyse(frame, q)
+        old_s.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        new = service.analyse(q)
+        new_s.append(time.perf_counter() - start)
+        worst = max(worst, _worst_difference(old.table, new.table))
+    row("any province (34), worst", [max(old_s)], [max(new_s)], "1 s")
+    row("any province (34), median", [statistics.median(old_s)],
+        [statistics.median(new_s)], "")
+    warm = timed(lambda: service.analyse(national), max(repeat, 5))
+    start = time.perf_counter()
+    analyse(frame, national)
+    row("country again (warm: cache)", [time.perf_counter() - start], warm, "0.05 s")
+    worst = max(worst, _worst_difference(old_country.table, new_country.table))
+    # outdoor-worker stations alone: 1 km circles, no driver home's circle to hide them in
+    riders = parse_query(None, kind="outdoor_worker_station")
+    start = time.perf_counter()
+    old_riders = analyse(frame, riders)
+    old_r = time.perf_counter() - start
+    start = time.perf_counter()
+    new_riders = service.analyse(riders)
+    row("country, outdoor-worker stations only", [old_r], [time.perf_counter() - start], "3 s")
+    worst = max(worst, _worst_difference(old_riders.table, new_riders.table))
+    for province in region(None).children():
+        q = parse_query(province.adcode, kind="outdoor_worker_station")
+        worst = max(worst, _worst_difference(analyse(frame, q).table, service.analyse(q).table))
+    print(f"  largest difference in covered area, any province or city row: {worst:.4%} "
+          "(target 0.5%)")
+    start = time.perf_counter()
+    result = service.analyse(national, gaps=True)
+    line("  gaps of the country (service, after the analysis)", time.perf_counter() - start)
+    builds = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        page = coverage_map(result).html()
+        builds.append(time.perf_counter() - start)
+    line("  coverage map page of the country built", builds)
+    packed = len(gzip.compress(page.encode()))
+    print(f"  page {len(page.encode()) / 1e6:.2f} MB, gzipped {packed / 1e6:.2f} MB "
+          f"(limits 3 MB / 1 MB)")
+
+
+def row(label: str, old: list[float], new: list[float], target: str) -> None:
+    print(f"{label:<46}{min(old):>16.3f} s{min(new):>14.3f} s{target:>10}")
+
+
+def _worst_difference(old: pd.DataFrame, new: pd.DataFrame) -> float:
+    """Largest relative difference in covered km² over rows covering at least 1 km²."""
+    a = old.set_index("adcode")["covered_km2"]
+    b = new.set_index("adcode")["covered_km2"].reindex(a.index)
+    big = a >= 1.0
+    if not big.any():
+        return 0.0
+    return float(((b[big] - a[big]).abs() / a[big]).max())
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ PAGES = {
     "driver": "/",
     "planner": "/planner",
     "inspect": "/inspect",
+    "host": "/host",
     "coverage-map": "/maps/coverage?region=410100",
     "coverage-map-empty": "/maps/coverage?region=410185&compliant_only=true",
 }

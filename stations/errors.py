@@ -53,6 +53,14 @@ class DatabaseUnavailable(StationsError):
     """The database cannot be reached."""
 
 
+class Overloaded(StationsError):
+    """Too much work queued already: try again after ``retry_after_s`` seconds."""
+
+    def __init__(self, message: str, retry_after_s: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class Unauthorized(StationsError):
     """No or a bad credential."""
 
@@ -63,6 +71,15 @@ class Forbidden(StationsError):
 
 class Conflict(StationsError):
     """A change that conflicts with the stored state."""
+
+
+class TooManyRequests(StationsError):
+    """Refused for now (too many failed sign-ins, too many reports from one client, or too
+    busy): try again after ``retry_after_s`` seconds (the HTTP ``Retry-After``)."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = max(1, int(retry_after_s))
 
 
 class ConfigurationError(StationsError):

@@ -8,6 +8,7 @@ checklists, evidence directory and token secret are decided here and handed down
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from stations.accounts.throttle import Throttle
 from stations.accounts.tokens import token_secret
 from stations.compliance.checklists import Checklists, load_checklists
 from stations.compliance.evidence import EvidenceStore
@@ -107,6 +109,10 @@ class Services:
             self.coverage.snapshot = lambda: keeper.snapshot
             keeper.start()
             self.networks.start()  # road networks load in the background
+            # notices or reports written while the index was built found no keeper to
+            # tell (live_changed takes this lock too, so none is missed)
+            with contextlib.suppress(Exception):  # the board's own thread retries
+                keeper.board.refresh()
             self.keeper = keeper
             self.index_error = None
             self._index_thread = None
@@ -137,6 +143,19 @@ class Services:
         if error is not None:
             raise error
         raise DatabaseUnavailable("搜索索引未建立 / the search index is not built")
+
+    def live_changed(self) -> None:
+        """After a notice or report through this instance: show it here at once (other
+        instances see ``live_revision`` move within a poll)."""
+        with self._index_lock:  # see _build_index: no write goes unseen
+            keeper = self.keeper
+        if keeper is not None:
+            keeper.board.reload()
+
+    @functools.cached_property
+    def throttle(self) -> Throttle:
+        """The sign-in throttle (its counts live in the database, shared by instances)."""
+        return Throttle(self.registry)
 
     @functools.cached_property
     def station_features(self) -> StationFeatures:

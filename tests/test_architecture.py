@@ -28,6 +28,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
                           "stations.network"),
     "stations.render": ("stations.core", "stations.coverage", "stations.config"),
     "stations.ops": ("stations.core", "stations.store"),
+    "stations.live": ("stations.core", "stations.store", "stations.accounts", "stations.search"),
 }
 MAX_MODULE_LINES = 450
 

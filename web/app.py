@@ -26,6 +26,7 @@ from web.routers import coverage_download as coverage_download_router
 from web.routers import docs as docs_router
 from web.routers import driver_app as driver_app_router
 from web.routers import inspections as inspections_router
+from web.routers import live as live_router
 from web.routers import maps as maps_router
 from web.routers import nearest as nearest_router
 from web.routers import operations as operations_router
@@ -60,6 +61,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = build_services(settings)
         services.evidence.remove_leftovers()  # photos staged when a crash stopped an upload
+        try:
+            services.token_secret  # noqa: B018 - a secret too short refuses to start, plainly
+        except BaseException:
+            services.close()
+            raise
         # built in the background: /healthz answers at once, /readyz once the index is
         # ready, and searches wait for it meanwhile
         services.begin_index()
@@ -104,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router.router)
     app.include_router(inspections_router.router)
     app.include_router(queues_router.router)
+    app.include_router(live_router.router)
     app.include_router(coverage_router.router)
     app.include_router(maps_router.router)
     app.include_router(coverage_download_router.router)

@@ -4,7 +4,8 @@ Route signatures name what they need (``RegistryDep``, ``CoverageDep``, ``Curren
 ``require_role(...)``); the values come from the :class:`stations.services.Services` the
 lifespan built once (``app.state.services``). A missing, malformed or expired token is a
 401 with ``WWW-Authenticate: Bearer`` (through :class:`stations.errors.Unauthorized`); a
-role that may not is a 403.
+role that may not is a 403. Tokens name the account by its stable id and version: a
+token of an account since changed, disabled or removed is a 401 at once.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from stations.accounts.throttle import Throttle
 from stations.accounts.tokens import verify_token
-from stations.accounts.users import User, get_user
+from stations.accounts.users import User, get_user_by_uid
 from stations.compliance.checklists import Checklists
 from stations.compliance.evidence import EvidenceStore
 from stations.config import Settings
@@ -66,6 +68,15 @@ def get_secret(services: ServicesDep) -> str:
     return services.token_secret
 
 
+def get_throttle(services: ServicesDep) -> Throttle:
+    return services.throttle
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address (the real one behind a trusted proxy, see web.server)."""
+    return request.client.host if request.client else None
+
+
 RegistryDep = Annotated[Registry, Depends(get_registry)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IndexDep = Annotated[NearestIndex, Depends(get_index)]
@@ -73,6 +84,8 @@ CoverageDep = Annotated[CoverageService, Depends(get_coverage)]
 ChecklistsDep = Annotated[Checklists, Depends(get_checklists)]
 EvidenceDep = Annotated[EvidenceStore, Depends(get_evidence)]
 SecretDep = Annotated[str, Depends(get_secret)]
+ThrottleDep = Annotated[Throttle, Depends(get_throttle)]
+ClientAddress = Annotated[str | None, Depends(client_address)]
 
 
 def optional_user(
@@ -85,9 +98,12 @@ def optional_user(
         return None
     claims = verify_token(token, secret=secret)
     try:
-        user = get_user(registry, str(claims["sub"]))
+        user = get_user_by_uid(registry, str(claims["sub"]))
     except NotFound:
         raise Unauthorized("令牌对应的用户不存在 / the token's user no longer exists") from None
+    if claims.get("ver") != user.version:
+        raise Unauthorized("账户已变更，请重新登录 / the account changed since this token was "
+                           "issued; sign in again")
     if not user.active:
         raise Unauthorized("账户已停用 / account disabled")
     return user

@@ -16,10 +16,12 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (e.Unauthorized, 401),
     (e.Forbidden, 403),
     (e.Conflict, 409),
+    (e.TooManyRequests, 429),
     (e.InvalidInput, 422),
     (e.LedgerInvalid, 422),
     (GeodataError, 422),
     (e.DatabaseUnavailable, 503),
+    (e.Overloaded, 503),
     (OperationalError, 503),  # the database went away; pool_pre_ping reconnects later
     (e.StationsError, 400),
 )
@@ -32,6 +34,8 @@ def _body(exc: Exception) -> dict[str, object]:
     detail: dict[str, object] = {"message": str(exc), "type": type(exc).__name__}
     if isinstance(exc, e.InvalidInput):
         detail["field"] = exc.field
+    if isinstance(exc, e.TooManyRequests):
+        detail["retry_after_s"] = exc.retry_after_s
     if isinstance(exc, e.LedgerInvalid):
         detail["problems"] = [
             {"row": p.row, "field": p.field, "reason": p.reason} for p in exc.problems
@@ -52,6 +56,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
         async def handler(_request: Request, exc: Exception, status: int = status) -> JSONResponse:
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            if isinstance(exc, e.TooManyRequests | e.Overloaded):
+                headers = {"Retry-After": str(exc.retry_after_s)}
             return JSONResponse(_body(exc), status_code=status, headers=headers)
 
         app.add_exception_handler(error_type, handler)

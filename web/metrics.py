@@ -144,6 +144,9 @@ class ServiceCollector(Collector):
                                   "Coverage questions answered from the cache", value=cache.hits)
         yield CounterMetricFamily("stations_coverage_cache_misses",
                                   "Coverage questions computed", value=cache.misses)
+        yield CounterMetricFamily("stations_coverage_refused",
+                                  "Coverage questions refused with 503: too many analyses queued",
+                                  value=cache.refused)
         yield from self._jobs(services)
 
     def _index(self, services: Services) -> Iterator[Metric]:

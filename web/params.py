@@ -20,6 +20,7 @@ MAX_OFFSET = 10_000_000
 MAX_STATION_ID_CHARS = 64
 
 InspectionId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID, description="检查记录编号 / inspection id")]
+NoticeId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID, description="通知编号 / notice id")]
 EvidenceId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID, description="照片编号 / photo id")]
 StationId = Annotated[str, Path(min_length=1, max_length=MAX_STATION_ID_CHARS,
                                 description="站点编号 / station id")]

@@ -87,6 +87,19 @@ class StationHistory(Open):
 # -- nearest --------------------------------------------------------------------------------
 
 
+class LiveOut(Open):
+    """What the station's host or people there say now (issue 19)."""
+
+    state: str = Field(description="closed | full | open | service_unavailable")
+    since: str = Field(description="ISO 8601: the notice's start, or the first agreeing report")
+    until: str | None = Field(description="ISO 8601: when it ends (a notice) or fades (reports)")
+    source: str = Field(description="notice | reports")
+    free_spaces: int | None = Field(default=None, description="free truck spaces (notice)")
+    reports: int = Field(default=0, description="independent clients whose reports agree")
+    services_unavailable: list[str] = Field(default=[], description="service codes")
+    reason: str | None = None
+
+
 class NearestResult(Open):
     id: str
     name: str
@@ -112,6 +125,7 @@ class NearestResult(Open):
         default=None, description="by road, where a road network covers the point (else null)")
     travel_minutes: float | None = Field(
         default=None, description="walking (stations) or driving (driver homes) time by road")
+    live: LiveOut | None = Field(default=None, description="live status; null: nothing known")
 
 
 class NearestAnswer(Open):
@@ -142,6 +156,8 @@ class UserOut(Open):
     name: str
     role: str
     active: bool
+    region: str | None = Field(default=None, description="adcode where the account acts")
+    stations: list[str] | None = Field(default=None, description="a host's stations")
 
 
 class UserList(Open):
@@ -160,7 +176,7 @@ class ReviewOut(Open):
     decision: Literal["approved", "rejected"]
     note: str | None = None
     reviewed_at: str
-    reviewer: str | None = Field(default=None, description="staff only")
+    reviewer: str | None = None
 
 
 class EvidenceOut(Open):
@@ -168,14 +184,27 @@ class EvidenceOut(Open):
     media_type: str
     size_bytes: int
     sha256: str
-    original_name: str | None = Field(default=None, description="staff only")
+    original_name: str | None = None
     metadata: dict[str, Any] | None = Field(
-        default=None, description="EXIF taken_at, gps {lon, lat}, camera (staff only)")
+        default=None, description="EXIF taken_at, gps {lon, lat}, camera")
 
 
 class InspectionOut(Open):
+    """A whole inspection record: for staff (inspector, planner, admin) of the station's
+    region only."""
+
     id: int
     station_id: str
+    client_id: str | None = Field(default=None, description="the draft's UUID")
+    repeat: bool | None = Field(
+        default=None,
+        description="true: this draft (client_id) was stored before; nothing new was stored",
+    )
+    review_status: Literal["not_required", "pending_review", "approved", "rejected"] = Field(
+        default="not_required",
+        description="pending_review: does not count toward the standing until an admin approves",
+    )
+    review_reasons: list[Literal["correction", "off_site", "late"]] = []
     checklist: ChecklistRef
     inspected_at: str
     result: Literal["pass", "fail"]
@@ -189,20 +218,44 @@ class InspectionOut(Open):
     review: ReviewOut | None = None
     on_site: bool | None = None
     evidence: list[EvidenceOut] = []
-    inspector: str | None = Field(default=None, description="staff only")
-    recorded_at: str | None = Field(default=None, description="staff only")
-    lon: float | None = Field(default=None, description="where the inspector stood (staff only)")
+    inspector: str | None = None
+    recorded_at: str | None = Field(default=None, description="when the server received it")
+    lon: float | None = Field(default=None, description="where the inspector stood")
     lat: float | None = None
     distance_m: float | None = None
 
 
 class StationInspections(Open):
+    """The public sees ``standing`` and ``last_verified``; staff of the station's region
+    also the last inspection's date and result and every inspection."""
+
     station_id: str
     standing: str = Field(description="compliant | failing | overdue | never_inspected")
     last_verified: str | None = None
-    last_inspected: str | None = None
-    last_result: str | None = None
-    inspections: list[InspectionOut]
+    last_inspected: str | None = Field(default=None, description="staff only")
+    last_result: str | None = Field(default=None, description="staff only")
+    inspections: list[InspectionOut] | None = Field(default=None, description="staff only")
+
+
+class ReviewWaiting(Open):
+    id: int
+    station_id: str
+    adcode: str | None = None
+    inspector: str
+    inspected_at: str
+    recorded_at: str
+    result: Literal["pass", "fail"]
+    corrects_id: int | None = None
+    on_site: bool | None = None
+    distance_m: float | None = None
+    review_reasons: list[str]
+
+
+class ReviewQueue(Open):
+    queue: Literal["review"]
+    region: str = Field(description="the region covered: the caller's own unless narrowed")
+    count: int
+    inspections: list[ReviewWaiting] = Field(description="oldest received first")
 
 
 class CriterionOut(Open):
@@ -298,6 +351,20 @@ class GapOut(Open):
     points: int
     adcode: str
     name: str
+    county_adcode: str | None = None
+    county_name: str | None = None
+    basis: str | None = Field(default=None, description="demand | stations_nearby | empty_region")
+    reason: str | None = Field(default=None, description="why it ranks here, 中文 / English")
+    nearest_station_id: str | None = None
+    nearest_station_m: float | None = Field(
+        default=None, description="distance to the nearest station that counts, metres")
+
+
+class EmptyOut(Open):
+    code: str = Field(description="no_stations | no_match | no_compliant | no_gaps")
+    message: str = Field(description="中文 / English")
+    zh: str
+    en: str
 
 
 class SuggestionOut(Open):
@@ -316,12 +383,33 @@ class CoverageAnswer(Open):
     compliant_only: bool
     statuses: list[str]
     revision: int | None = None
+    computed_at: str | None = Field(default=None, description="when computed, China time, ISO 8601")
     gaps_basis: str | None = None
     gaps: list[GapOut] | None = None
     suggestions: list[SuggestionOut] | None = None
     suggested_coverage: dict[str, Any] | None = None
     notes: list[str] | None = None
+    empty: list[EmptyOut] = Field(
+        default=[], description="what is not there (no stations, none matching, no gaps), said "
+                                "plainly; empty when everything asked for was found")
     reach: Reach | None = Field(default=None, description="present when measured along roads")
+
+
+class GapList(Open):
+    region: CoverageRow = Field(description="the region's own totals")
+    by: str
+    radius_m: float | None = None
+    radii_m: dict[str, float]
+    kind: str | None = None
+    compliant_only: bool
+    statuses: list[str]
+    revision: int | None = None
+    computed_at: str | None = None
+    limit: int
+    gaps_basis: str | None = Field(default=None, description="demand | stations_nearby")
+    gaps: list[GapOut] = Field(description="heaviest first")
+    empty: list[EmptyOut] = []
+    notes: list[str] = []
 
 
 # -- regions --------------------------------------------------------------------------------

@@ -88,3 +88,29 @@ def require_station_access(user: User, station: Station) -> User:
         f"站点 {station.id} 不在您的辖区 {user.region} 内 / station {station.id} "
         f"lies outside your region {user.region}"
     )
+
+
+def region_for(user: User, asked: str | None) -> str:
+    """The region a listing or queue covers for ``user``: ``asked`` (an adcode) if it lies
+    inside the account's region; the account's own region when none is asked, or when the
+    one asked for holds the account's (a city inspector asking for the province gets the
+    city: the answer's ``region`` says so).
+
+    Raises
+    ------
+    stations.errors.InvalidInput
+        For an ``asked`` that is not an adcode.
+    stations.errors.Forbidden
+        For a region outside the account's, naming the account's region.
+    """
+    if asked is None or not str(asked).strip():
+        return user.region
+    region = check_region(str(asked))
+    if within(user.region, region):
+        return user.region
+    if not within(region, user.region):
+        raise Forbidden(
+            f"地区 {region} 不在您的辖区 {user.region} 内 / region {region} lies outside "
+            f"your region {user.region}"
+        )
+    return region

@@ -1,9 +1,12 @@
 """Bearer tokens (no web framework here).
 
-Tokens are HS256 JSON Web Tokens
-that expire; the signing secret is the configured ``secret_key`` unless that is the
-shipped default, in which case a random secret is generated once and kept in a file
-next to the database, so tokens survive restarts and no known secret is ever used.
+Tokens are HS256 JSON Web Tokens that expire. They name the account by its stable id
+(``sub``: the account's ``uid``, never reused) and carry the account's ``ver``sion:
+any change to the account bumps the version, and a token of another version is void.
+The signing secret is the configured ``secret_key`` (at least :data:`MIN_SECRET_BYTES`
+bytes, or the service refuses to start) unless that is the shipped default, in which
+case a random secret is generated once and kept in a file next to the database, so
+tokens survive restarts and no known secret is ever used.
 """
 
 from __future__ import annotations
@@ -16,27 +19,36 @@ from typing import Any
 
 import jwt
 
-from stations.errors import Unauthorized
+from stations.errors import ConfigurationError, Unauthorized
 
 DEFAULT_SECRET = "change-me-in-production"
 ALGORITHM = "HS256"
+MIN_SECRET_BYTES = 32
 
 
 def create_token(
-    subject: str, role: str, *, secret: str, minutes: int, now: datetime | None = None
+    subject: str,
+    role: str,
+    *,
+    secret: str,
+    minutes: int,
+    version: int = 1,
+    now: datetime | None = None,
 ) -> str:
     """A signed bearer token for ``subject`` that expires after ``minutes``.
 
     Parameters
     ----------
     subject : str
-        The user name.
+        The account's stable id (``User.uid``).
     role : str
         The role at the time of issue (informative; the stored role is what counts).
     secret : str
         The signing secret, see :func:`token_secret`.
     minutes : int
         Lifetime of the token.
+    version : int
+        The account's version (``User.version``): the token is void once it changes.
     now : datetime, optional
         Issue time (default: now).
     """
@@ -44,6 +56,7 @@ def create_token(
     claims = {
         "sub": subject,
         "role": role,
+        "ver": int(version),
         "iat": issued,
         "exp": issued + timedelta(minutes=minutes),
     }
@@ -60,7 +73,8 @@ def verify_token(token: str, *, secret: str) -> dict[str, Any]:
     """
     try:
         claims = jwt.decode(
-            token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp"]}
+            token, secret, algorithms=[ALGORITHM],
+            options={"require": ["sub", "exp", "ver"]},
         )
     except jwt.ExpiredSignatureError:
         raise Unauthorized("令牌已过期 / token expired; sign in again") from None
@@ -83,8 +97,20 @@ def token_secret(configured: str, secret_file: Path) -> str:
     Returns
     -------
     str
+
+    Raises
+    ------
+    stations.errors.ConfigurationError
+        For a configured secret shorter than :data:`MIN_SECRET_BYTES` bytes.
     """
     if configured and configured != DEFAULT_SECRET:
+        size = len(configured.encode("utf-8"))
+        if size < MIN_SECRET_BYTES:
+            raise ConfigurationError(
+                f"STATIONS_SECRET_KEY 太短（{size}字节，至少{MIN_SECRET_BYTES}字节）/ "
+                f"STATIONS_SECRET_KEY is too short ({size} bytes; at least {MIN_SECRET_BYTES}): "
+                "generate one with python3 -c 'import secrets; print(secrets.token_hex(32))', "
+                "or unset it to have a random secret kept beside the database")
         return configured
     return _persisted_secret(secret_file)
 

@@ -32,6 +32,8 @@ def coverage_cmd(
         help="需求点坐标系 / demand file: wgs84|gcj02|bd09")] = "wgs84",
     gaps: Annotated[bool, typer.Option(
         "--gaps", help="列出覆盖空白 / list uncovered hexagons")] = False,
+    limit: Annotated[int, typer.Option(
+        help="最多列出的空白数 / most gaps listed (with --gaps)", min=1, max=500)] = 50,
     suggest: Annotated[int, typer.Option(
         help="建议新站点数（需 --demand）/ new sites to suggest")] = 0,
     network: Annotated[str | None, typer.Option(
@@ -64,7 +66,8 @@ def coverage_cmd(
     with open_services(db) as services:
         revision = services.registry.revision()
         result = analyse(services.station_table(), query, demand=points, gaps=gaps, suggest=sites,
-                         revision=revision, reach=reach, networks=services.networks)
+                         revision=revision, reach=reach, networks=services.networks,
+                         gap_limit=limit)
         settings = services.settings
     if out is not None:
         write_map(result, out, settings)

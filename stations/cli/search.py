@@ -31,9 +31,12 @@ def nearest_cmd(
     from stations.network.nearest import annotate, candidates
     from stations.search.index import NearestIndex
     from stations.search.inputs import check_k, check_point
+    from stations.search.live import LiveBoard
 
     with open_services(db) as services:
-        index = NearestIndex.build(services.station_table())
+        board = LiveBoard(services.registry)
+        board.reload()  # closures and reports in effect, as the app shows them
+        index = NearestIndex.build(services.station_table(), board)
         networks = services.networks
         wanted = candidates(check_k(k)) if networks.catalogue() else k
         results = index.query(

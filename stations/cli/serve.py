@@ -33,9 +33,11 @@ def serve_cmd(
         settings = settings.model_copy(update={"auto_upgrade": True})
     # Build everything once before the server starts (create, migrate, seed, checklists),
     # so a bad database URL, an unreachable server, a schema newer than this program or a
-    # broken checklist file is reported plainly rather than as a startup traceback.
+    # broken checklist file or a secret key under 32 bytes is reported plainly rather than
+    # as a startup traceback.
     services = build_services(settings, seed_demo=False)
     try:
+        services.token_secret  # noqa: B018 - refuses a STATIONS_SECRET_KEY under 32 bytes
         if settings.should_seed_demo():
             report = seed_demo(services.registry)
             if report is not None:

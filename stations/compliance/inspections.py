@@ -1,136 +1,62 @@
-"""Inspections: append-only records of site visits, corrections and reviews.
+"""Inspections: append-only records of site visits and corrections.
 
 An inspection is written once, in one transaction with its criterion results and
 evidence records, and never changed. A correction is a new inspection whose
-``corrects_id`` names the one it corrects; a reviewer's decision is a separate
-record, set once.
+``corrects_id`` names the one it corrects; only the inspector who logged that one, or an
+admin, may correct it. Each draft carries a ``client_id`` (a UUID made on the device):
+the same draft sent again returns the inspection already stored, never a second one.
+Some inspections wait for an admin before they count (:mod:`stations.compliance.review`).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from stations.accounts.scope import require_station_access
 from stations.accounts.users import User, require
 from stations.compliance.checklists import Checklist, Checklists
 from stations.compliance.evidence import EvidenceStore, Photo
 from stations.compliance.location import location_reason, may_locate
+from stations.compliance.records import (
+    CriterionResult,
+    Evidence,
+    Inspection,
+    Review,
+    get_inspection,
+    load,
+    may_read,
+    require_inspection_access,
+)
+from stations.compliance.review import review_inspection, review_reasons
 from stations.compliance.submission import Submission, check_submission, clean_note
 from stations.core.clock import aware_utc, utcnow
 from stations.core.model import Station
 from stations.errors import Conflict, Forbidden, InvalidInput, NotFound
-from stations.store.compliance_tables import (
-    DECISIONS,
-    EvidenceRow,
-    InspectionResultRow,
-    InspectionRow,
-    ReviewRow,
-    UserRow,
-)
+from stations.store.compliance_tables import EvidenceRow, InspectionResultRow, InspectionRow
 from stations.store.registry import Registry, apply_location
 from stations.store.revision import bump_revision
 from stations.store.tables import StationRow
 
-
-@dataclass(frozen=True)
-class CriterionResult:
-    code: str
-    passed: bool
-    note: str | None
-
-
-@dataclass(frozen=True)
-class Evidence:
-    id: int
-    media_type: str
-    size_bytes: int
-    sha256: str
-    path: str
-    original_name: str | None
-    metadata: dict[str, Any] | None = None  # EXIF time, GPS, camera (staff only)
-
-
-@dataclass(frozen=True)
-class Review:
-    decision: str
-    reviewer: str
-    note: str | None
-    reviewed_at: datetime
-
-
-@dataclass(frozen=True)
-class Inspection:
-    """One stored inspection with its results, evidence and (if any) review."""
-
-    id: int
-    station_id: str
-    checklist_id: str
-    checklist_version: int
-    inspector: str
-    inspected_at: datetime
-    recorded_at: datetime
-    lon: float | None
-    lat: float | None
-    distance_m: float | None
-    on_site: bool | None
-    passed: bool
-    notes: str | None
-    corrects_id: int | None
-    results: tuple[CriterionResult, ...]
-    evidence: tuple[Evidence, ...] = ()
-    review: Review | None = None
-    corrected_by: int | None = None
-
-    def as_dict(self, *, full: bool = True) -> dict[str, Any]:
-        """JSON form; ``full=False`` leaves out who inspected and where they stood."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "station_id": self.station_id,
-            "checklist": {"id": self.checklist_id, "version": self.checklist_version},
-            "inspected_at": self.inspected_at.isoformat(),
-            "result": "pass" if self.passed else "fail",
-            "passed": self.passed,
-            "results": {r.code: r.passed for r in self.results},
-            "criterion_notes": {r.code: r.note for r in self.results if r.note},
-            "notes": self.notes,
-            "corrects_id": self.corrects_id,
-            "corrected_by": self.corrected_by,
-            "superseded": self.corrected_by is not None,
-            "review": None
-            if self.review is None
-            else {
-                "decision": self.review.decision,
-                "note": self.review.note,
-                "reviewed_at": self.review.reviewed_at.isoformat(),
-                **({"reviewer": self.review.reviewer} if full else {}),
-            },
-            "on_site": self.on_site,
-            "evidence": [
-                {
-                    "id": e.id,
-                    "media_type": e.media_type,
-                    "size_bytes": e.size_bytes,
-                    "sha256": e.sha256,
-                    **({"original_name": e.original_name, "metadata": e.metadata} if full else {}),
-                }
-                for e in self.evidence
-            ],
-        }
-        if full:
-            out |= {
-                "inspector": self.inspector,
-                "recorded_at": self.recorded_at.isoformat(),
-                "lon": self.lon,
-                "lat": self.lat,
-                "distance_m": self.distance_m,
-            }
-        return out
+__all__ = [
+    "CriterionResult",
+    "Evidence",
+    "Inspection",
+    "Review",
+    "evidence_file",
+    "get_inspection",
+    "list_inspections",
+    "log_inspection",
+    "may_read",
+    "record_inspection",
+    "require_inspection_access",
+    "review_inspection",
+]
 
 
 def record_inspection(
@@ -142,13 +68,29 @@ def record_inspection(
     evidence: EvidenceStore,
     now: datetime | None = None,
 ) -> Inspection:
-    """Check and store one inspection, all or nothing.
+    """Check and store one inspection, all or nothing (see :func:`log_inspection`)."""
+    inspection, _repeat = log_inspection(
+        registry, user, submission, checklists=checklists, evidence=evidence, now=now
+    )
+    return inspection
+
+
+def log_inspection(
+    registry: Registry,
+    user: User,
+    submission: Submission,
+    *,
+    checklists: Checklists,
+    evidence: EvidenceStore,
+    now: datetime | None = None,
+) -> tuple[Inspection, bool]:
+    """Check and store one inspection, all or nothing; or find the one its draft became.
 
     Parameters
     ----------
     registry : Registry
     user : User
-        The inspector (role ``inspector`` or ``admin``).
+        The inspector (role ``inspector`` or ``admin``) of the station's region.
     submission : Submission
     checklists : Checklists
         Known checklists; the station's current one is used unless the submission
@@ -156,33 +98,48 @@ def record_inspection(
     evidence : EvidenceStore
         Where photos go.
     now : datetime, optional
-        The time of recording (default: now).
+        The time of receipt (default: now).
 
     Returns
     -------
-    Inspection
-        As stored.
+    (Inspection, bool)
+        As stored, and whether it was stored before: the same ``client_id`` (the same
+        draft) sent again by the same inspector for the same station.
 
     Raises
     ------
     stations.errors.Forbidden
-        When the user's role may not log inspections.
+        When the user's role may not log inspections, the station lies outside their
+        region, or they correct another inspector's inspection (only admins may).
     stations.errors.InvalidInput
         Naming the field: unknown station, unknown or missing criteria, bad coordinates,
-        a time in the future, a correction of another station's inspection.
+        a time in the future or before 2000, a correction of another station's
+        inspection, a ``client_id`` that is not a UUID.
     stations.errors.Conflict
-        When the inspection named by ``corrects_id`` is already corrected.
+        When the inspection named by ``corrects_id`` is already corrected, or the
+        ``client_id`` is another inspector's or another station's inspection.
     """
     require(user, "log_inspection")
+    client_id = _client_id(submission.client_id)
+    if client_id is not None:
+        earlier = _by_client_id(registry, client_id)
+        if earlier is not None:
+            return _same_draft(earlier, user, submission), True
     # stored as UTC: SQLite keeps the wall-clock time and drops the zone
     recorded_at = aware_utc(now).astimezone(UTC) if now else utcnow()
     checked = check_submission(registry, checklists, submission, recorded_at)
+    require_station_access(user, checked.station)
     checklist = checked.checklist
     if submission.corrects_id is not None:
-        _check_correction(registry, checked.station, submission.corrects_id)
+        _check_correction(registry, user, checked.station, submission.corrects_id)
     if submission.set_location:
         may_locate(user, checked.station)
-
+    reasons = review_reasons(
+        corrects_id=submission.corrects_id,
+        on_site=checked.position["on_site"],
+        inspected_at=checked.inspected_at,
+        received_at=recorded_at,
+    )
     row = InspectionRow(
         station_id=checked.station.id,
         checklist_id=checklist.id,
@@ -193,6 +150,8 @@ def record_inspection(
         notes=clean_note(submission.notes, "notes"),
         passed=all(submission.results[code] for code in checklist.codes),
         corrects_id=submission.corrects_id,
+        client_id=client_id,
+        review_reasons=",".join(reasons) or None,
         **checked.position,
     )
     staged = evidence.stage(submission.photos)
@@ -210,6 +169,11 @@ def record_inspection(
             bump_revision(s)
     except IntegrityError as exc:
         evidence.discard(staged)
+        if client_id is not None and "client_id" in str(exc.orig):
+            # the same draft, sent twice at once: the other request stored it
+            earlier = _by_client_id(registry, client_id)
+            if earlier is not None:
+                return _same_draft(earlier, user, submission), True
         if submission.corrects_id is not None and "corrects_id" in str(exc.orig):
             raise Conflict(
                 f"检查记录 {submission.corrects_id} 已被更正 / inspection "
@@ -220,67 +184,7 @@ def record_inspection(
         evidence.discard(staged)
         raise
     evidence.publish(staged)
-    return get_inspection(registry, row.id)
-
-
-def review_inspection(
-    registry: Registry, user: User, inspection_id: int, decision: str, note: str | None = None
-) -> Inspection:
-    """Approve or reject a submitted inspection, once.
-
-    Raises
-    ------
-    stations.errors.Forbidden
-        For a role that may not review, or a reviewer reviewing their own inspection.
-    stations.errors.InvalidInput
-        For a decision other than ``approved`` or ``rejected``.
-    stations.errors.NotFound
-        For an unknown inspection.
-    stations.errors.Conflict
-        When it has already been reviewed.
-    """
-    require(user, "review_inspection")
-    if decision not in DECISIONS:
-        raise InvalidInput("decision", f"应为 approved 或 rejected / must be one of {DECISIONS}")
-    current = get_inspection(registry, inspection_id)
-    if current.inspector == user.name:
-        raise Forbidden("不能审核自己的检查记录 / you may not review your own inspection")
-    if current.review is not None:
-        raise Conflict(
-            f"检查记录 {inspection_id} 已审核 / inspection {inspection_id} is already reviewed"
-        )
-    try:
-        with registry.session() as s:
-            s.add(
-                ReviewRow(
-                    inspection_id=inspection_id,
-                    reviewer_id=user.id,
-                    decision=decision,
-                    note=clean_note(note, "note"),
-                    reviewed_at=utcnow(),
-                )
-            )
-            s.flush()
-            bump_revision(s)
-    except IntegrityError:
-        raise Conflict(
-            f"检查记录 {inspection_id} 已审核 / inspection {inspection_id} is already reviewed"
-        ) from None
-    return get_inspection(registry, inspection_id)
-
-
-def get_inspection(registry: Registry, inspection_id: int) -> Inspection:
-    """One inspection.
-
-    Raises
-    ------
-    stations.errors.NotFound
-    """
-    with registry.session() as s:
-        found = _load(s, [InspectionRow.id == inspection_id])
-    if not found:
-        raise NotFound(f"检查记录不存在 / no inspection {inspection_id}")
-    return found[0]
+    return get_inspection(registry, row.id), False
 
 
 def list_inspections(registry: Registry, station_id: str) -> list[Inspection]:
@@ -293,7 +197,7 @@ def list_inspections(registry: Registry, station_id: str) -> list[Inspection]:
     """
     registry.get(station_id)
     with registry.session() as s:
-        return _load(s, [InspectionRow.station_id == station_id])
+        return load(s, [InspectionRow.station_id == station_id])
 
 
 def evidence_file(
@@ -315,7 +219,7 @@ def evidence_file(
     raise NotFound(f"证据不存在 / no evidence {evidence_id} for inspection {inspection_id}")
 
 
-def _check_correction(registry: Registry, station: Station, corrects_id: int) -> None:
+def _check_correction(registry: Registry, user: User, station: Station, corrects_id: int) -> None:
     try:
         original = get_inspection(registry, corrects_id)
     except NotFound as exc:
@@ -326,12 +230,44 @@ def _check_correction(registry: Registry, station: Station, corrects_id: int) ->
             f"检查记录 {corrects_id} 属于另一站点 / inspection "
             f"{corrects_id} is of station {original.station_id}, not {station.id}",
         )
+    if original.inspector != user.name and user.role != "admin":
+        raise Forbidden(
+            f"只有记录人或管理员可以更正检查记录 {corrects_id} / only the inspector who "
+            f"logged inspection {corrects_id}, or an admin, may correct it"
+        )
     if original.corrected_by is not None:
         raise Conflict(
             f"检查记录 {corrects_id} 已被 {original.corrected_by} 更正 / inspection "
             f"{corrects_id} is already corrected by {original.corrected_by}; "
             "correct the newest record"
         )
+
+
+def _client_id(value: str | None) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    try:
+        return str(uuid.UUID(str(value).strip()))
+    except ValueError:
+        raise InvalidInput(
+            "client_id", "应为 UUID（每份草稿一个） / must be a UUID, one per draft"
+        ) from None
+
+
+def _by_client_id(registry: Registry, client_id: str) -> Inspection | None:
+    with registry.session() as s:
+        found = load(s, [InspectionRow.client_id == client_id])
+    return found[0] if found else None
+
+
+def _same_draft(earlier: Inspection, user: User, submission: Submission) -> Inspection:
+    """The inspection stored for this draft, if it is this inspector's, of this station."""
+    if earlier.inspector != user.name or earlier.station_id != submission.station_id:
+        raise Conflict(
+            f"client_id {earlier.client_id} 已用于另一条检查记录 / client_id "
+            f"{earlier.client_id} belongs to another inspection; make a new one per draft"
+        )
+    return earlier
 
 
 # -- storing and loading --
@@ -364,66 +300,3 @@ def _insert_evidence(s: Session, inspection_id: int, photos: Sequence[Photo]) ->
         for p in photos
     )
     s.flush()
-
-
-def _load(s: Session, where: list[Any]) -> list[Inspection]:
-    rows = s.execute(
-        select(InspectionRow, UserRow.name)
-        .join(UserRow, UserRow.id == InspectionRow.inspector_id)
-        .where(*where)
-        .order_by(InspectionRow.inspected_at.desc(), InspectionRow.id.desc())
-    ).all()
-    if not rows:
-        return []
-    ids = [r.id for r, _ in rows]
-    results: dict[int, list[CriterionResult]] = {i: [] for i in ids}
-    for r in s.scalars(
-        select(InspectionResultRow).where(InspectionResultRow.inspection_id.in_(ids))
-    ):
-        results[r.inspection_id].append(CriterionResult(r.criterion, r.passed, r.note))
-    evidence: dict[int, list[Evidence]] = {i: [] for i in ids}
-    for e in s.scalars(
-        select(EvidenceRow).where(EvidenceRow.inspection_id.in_(ids)).order_by(EvidenceRow.id)
-    ):
-        evidence[e.inspection_id].append(
-            Evidence(e.id, e.media_type, e.size_bytes, e.sha256, e.path, e.original_name, e.exif)
-        )
-    reviews = {
-        rv.inspection_id: Review(rv.decision, name, rv.note, aware_utc(rv.reviewed_at))
-        for rv, name in s.execute(
-            select(ReviewRow, UserRow.name)
-            .join(UserRow, UserRow.id == ReviewRow.reviewer_id)
-            .where(ReviewRow.inspection_id.in_(ids))
-        )
-    }
-    corrected_by: dict[int | None, int] = {
-        original: correction
-        for original, correction in s.execute(
-            select(InspectionRow.corrects_id, InspectionRow.id).where(
-                InspectionRow.corrects_id.in_(ids)
-            )
-        )
-    }
-    return [
-        Inspection(
-            id=r.id,
-            station_id=r.station_id,
-            checklist_id=r.checklist_id,
-            checklist_version=r.checklist_version,
-            inspector=name,
-            inspected_at=aware_utc(r.inspected_at),
-            recorded_at=aware_utc(r.recorded_at),
-            lon=r.lon,
-            lat=r.lat,
-            distance_m=r.distance_m,
-            on_site=r.on_site,
-            passed=r.passed,
-            notes=r.notes,
-            corrects_id=r.corrects_id,
-            results=tuple(results[r.id]),
-            evidence=tuple(evidence[r.id]),
-            review=reviews.get(r.id),
-            corrected_by=corrected_by.get(r.id),
-        )
-        for r, name in rows
-    ]

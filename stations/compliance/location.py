@@ -16,6 +16,7 @@ from sqlalchemy import select
 from geodata.crs import to_wgs84
 from geodata.errors import GeodataError
 from geodata.lonlat import validate_lonlat
+from stations.accounts.scope import require_station_access
 from stations.accounts.users import User, require
 from stations.core.filters import adcode_prefix
 from stations.core.model import Station
@@ -46,12 +47,10 @@ def unlocated_stations(registry: Registry, *, region: str | None = None) -> list
 
 
 def may_locate(user: User, station: Station) -> None:
-    """Refuse a user who may not set this station's location.
-
-    The role check is here; the region check (an account acts inside its region, issue 15)
-    belongs here too: ``station.adcode`` must lie in the user's region.
-    """
+    """Refuse a user who may not set this station's location: a role that may not, or a
+    station outside the account's region (403 naming the region)."""
     require(user, "set_location")
+    require_station_access(user, station)
 
 
 def locate_on_site(

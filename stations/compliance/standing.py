@@ -1,7 +1,8 @@
 """Each station's standing, derived from its inspections, and the work queues.
 
-Only *effective* inspections count: not rejected by a reviewer and not superseded by
-a (non-rejected) correction. From the newest effective inspection:
+Only *effective* inspections count: not rejected by a reviewer, approved when they had
+to wait for review (:mod:`stations.compliance.review`: corrections, visits off site or
+logged late), and not superseded by a correction that counts. From the newest effective inspection:
 
 - ``never_inspected``: there is none;
 - ``failing``: the newest one failed;
@@ -18,7 +19,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
 
 from stations.compliance.location import unlocated_stations
 from stations.core.clock import as_china, aware_utc, utcnow
@@ -219,13 +221,21 @@ def _period(period_days: int) -> int:
 
 
 def _effective(registry: Registry, station_ids: list[str] | None) -> pd.DataFrame:
+    # counts: not rejected, and approved when it had to wait for review
     rejected = select(ReviewRow.inspection_id).where(ReviewRow.decision == "rejected")
-    corrected = select(InspectionRow.corrects_id).where(
-        InspectionRow.corrects_id.is_not(None), InspectionRow.id.not_in(rejected)
+    approved = select(ReviewRow.inspection_id).where(ReviewRow.decision == "approved")
+
+    def counts(table: Any) -> Any:
+        return and_(table.id.not_in(rejected),
+                    or_(table.review_reasons.is_(None), table.id.in_(approved)))
+
+    correction = aliased(InspectionRow)
+    corrected = select(correction.corrects_id).where(
+        correction.corrects_id.is_not(None), counts(correction)
     )
     query = select(
         InspectionRow.id, InspectionRow.station_id, InspectionRow.inspected_at, InspectionRow.passed
-    ).where(InspectionRow.id.not_in(rejected), InspectionRow.id.not_in(corrected))
+    ).where(counts(InspectionRow), InspectionRow.id.not_in(corrected))
     if station_ids is not None:
         query = query.where(InspectionRow.station_id.in_(station_ids))
     with registry.session() as s:

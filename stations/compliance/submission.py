@@ -15,14 +15,15 @@ from stations.compliance.checklists import Checklist, Checklists
 from stations.compliance.evidence import Photo
 from stations.core.clock import CHINA_TZ, as_china
 from stations.core.model import Station
-from stations.core.text import LIMITS as TEXT_LIMITS
 from stations.core.text import clean_text
 from stations.errors import InvalidInput, NotFound
 from stations.store.registry import Registry
 
 ON_SITE_MAX_M = 500.0
 """A visit logged farther than this from the station is flagged ``on_site: false``."""
-MAX_NOTE_CHARS = TEXT_LIMITS["notes"]
+MAX_NOTE_CHARS = 10_000
+EARLIEST_VISIT = datetime(2000, 1, 1, tzinfo=UTC)
+"""A visit dated before this is a typing error (the programmes began after 2000)."""
 _CLOCK_SKEW = timedelta(minutes=10)
 
 
@@ -44,6 +45,11 @@ class Submission:
     photos: Sequence[Photo] = ()
     set_location: bool = False
     """Put the station where the inspector stands (``lon``/``lat``): for an unlocated one."""
+    client_id: str | None = None
+    """The draft's UUID, made on the inspector's device: one inspection per draft."""
+    on_site: bool | None = None
+    """``False``: the inspector says the visit was not at the station (judged from papers,
+    photos or a call); it then waits for review. ``None``/``True``: judged from lon/lat."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +142,9 @@ def _position(station: Station, sub: Submission) -> dict[str, Any]:
         raise InvalidInput("set_location", "设置站点位置需要检查员所在的 lon 和 lat / setting the "
                                            "station's location needs lon and lat (where you stand)")
     if sub.lon is None and sub.lat is None:
-        return {"lon": None, "lat": None, "input_crs": None, "distance_m": None, "on_site": None}
+        declared = False if sub.on_site is False else None  # "I was there" needs a position
+        return {"lon": None, "lat": None, "input_crs": None, "distance_m": None,
+                "on_site": declared}
     if sub.lon is None or sub.lat is None:
         field = "lat" if sub.lat is None else "lon"
         raise InvalidInput(field, "经度和纬度须同时给出 / give both lon and lat, or neither")
@@ -150,12 +158,13 @@ def _position(station: Station, sub: Submission) -> dict[str, Any]:
             dist = float(distance_m(station.lon, station.lat, lon, lat))
     except GeodataError as exc:
         raise InvalidInput(_coordinate_field(exc), str(exc)) from None
+    on_site = None if dist is None else dist <= ON_SITE_MAX_M
     return {
         "lon": float(lon),
         "lat": float(lat),
         "input_crs": sub.crs,
         "distance_m": None if dist is None else round(dist, 1),
-        "on_site": None if dist is None else dist <= ON_SITE_MAX_M,
+        "on_site": False if sub.on_site is False else on_site,
     }
 
 
@@ -176,10 +185,16 @@ def _inspected_at(value: datetime | None, now: datetime) -> datetime:
         raise InvalidInput(
             "inspected_at", "检查时间不能在将来 / the inspection time is in the future"
         )
+    if aware < EARLIEST_VISIT:
+        raise InvalidInput(
+            "inspected_at",
+            f"检查时间早于 {EARLIEST_VISIT.year} 年，应为录入错误 / the inspection time is before "
+            f"{EARLIEST_VISIT.year}: a typing error",
+        )
     return aware.astimezone(UTC)
 
 
 def clean_note(text: str | None, field: str) -> str | None:
-    """Normalised text (:func:`stations.core.text.clean_text`, multi-line), ``None`` when
-    blank; refuses control characters and notes over ``MAX_NOTE_CHARS`` characters."""
+    """Checked text (:func:`stations.core.text.clean_text`, multi-line), ``None`` when blank;
+    refuses notes over 10,000 characters."""
     return clean_text(text, field, multiline=True, limit=MAX_NOTE_CHARS)

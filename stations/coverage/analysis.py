@@ -12,8 +12,8 @@ areas are measured on the WGS-84 ellipsoid.
 
 from __future__ import annotations
 
-import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +22,24 @@ import numpy.typing as npt
 import pandas as pd
 
 from geodata.regions import Region
+from stations.core.clock import china_now
+from stations.coverage.absence import Absence, gap_absence, station_absence
 from stations.coverage.demand import Demand, DemandCover, cover_demand
-from stations.coverage.gaps import Gap, area_gaps, demand_gaps, gap_resolution
-from stations.coverage.geometry import AreaMeter, RegionCover, cover_regions, coverage_pieces
+from stations.coverage.gaps import (
+    Gap,
+    area_gaps,
+    demand_gaps,
+    describe_gaps,
+    empty_region_gaps,
+    gap_resolution,
+)
+from stations.coverage.geometry import (
+    AreaMeter,
+    Pieces,
+    RegionCover,
+    cover_regions,
+    coverage_pieces,
+)
 from stations.coverage.query import (
     CoverageQuery,
     county_to_subregion,
@@ -40,6 +55,7 @@ from stations.coverage.reach import (
     demand_by_road,
     road_reach_matrix,
 )
+from stations.coverage.selection import select_stations, subregion_of
 from stations.coverage.siting import Suggestion, geodesic_reach, suggest_sites
 from stations.coverage.unlocated import count_unlocated
 from stations.errors import InvalidInput
@@ -47,7 +63,6 @@ from stations.errors import InvalidInput
 if TYPE_CHECKING:
     from stations.network.service import NetworkService
 
-_MIN_M_PER_DEGREE = 110_574.0  # shortest degree of latitude (at the equator)
 TABLE_COLUMNS = ("adcode", "name", "level", "stations", "unlocated", "area_km2", "covered_km2",
                  "coverage_ratio")
 
@@ -94,6 +109,10 @@ class CoverageResult:
     """Road reach used (``network=``): profile, reach, method and networks; else None."""
     unlocated_elsewhere: int = 0
     """Unlocated stations of the region whose address names no single sub-region."""
+    absences: list[Absence] = field(default_factory=list)
+    """What is not there (no stations, none matching, no gaps), said plainly."""
+    computed_at: str = ""
+    """When the answer was computed (China time, ISO 8601)."""
 
     def totals(self) -> dict[str, Any]:
         """The region's own row: the sums over its sub-regions."""
@@ -133,6 +152,7 @@ class CoverageResult:
             "compliant_only": q.compliant_only,
             "statuses": list(q.statuses),
             "revision": self.revision,
+            "computed_at": self.computed_at,
             "regions": [_rounded(row) for row in self.table.to_dict("records")],
         }
         if self.gaps is not None:
@@ -153,6 +173,7 @@ class CoverageResult:
             body["reach"] = self.reach
         if self.notes:
             body["notes"] = list(self.notes)
+        body["empty"] = [a.to_json() for a in self.absences]
         return body
 
 
@@ -174,6 +195,7 @@ def analyse(
     gap_limit: int = 50,
     reach: NetworkReach | None = None,
     networks: NetworkService | None = None,
+    shared: Callable[[pd.DataFrame | None], Pieces] | None = None,
 ) -> CoverageResult:
     """Covered area (and demand) per sub-region for the stations of ``frame``.
 
@@ -198,6 +220,10 @@ def analyse(
         Reach along roads (see :mod:`stations.coverage.reach`) where ``networks`` has a
         network of its profile for the county; circles of the same reach elsewhere.
     networks : NetworkService, optional
+    shared : callable, optional
+        Returns :func:`national_pieces` for this question (kept by the caller, so that a
+        province asked after the country, or the country by county, reuses them); given the
+        selected stations when the region is the country, else None.
 
     Returns
     -------
@@ -205,7 +231,8 @@ def analyse(
     """
     with _ANALYSIS_LOCK:
         return _analyse(frame, query, demand=demand, gaps=gaps, suggest=suggest,
-                        revision=revision, gap_limit=gap_limit, road=reach, networks=networks)
+                        revision=revision, gap_limit=gap_limit, road=reach, networks=networks,
+                        shared=shared)
 
 
 def _analyse(
@@ -219,6 +246,7 @@ def _analyse(
     gap_limit: int,
     road: NetworkReach | None = None,
     networks: NetworkService | None = None,
+    shared: Callable[[pd.DataFrame | None], Pieces] | None = None,
 ) -> CoverageResult:
     if road is not None:
         query = circle_query(query, road)
@@ -228,13 +256,16 @@ def _analyse(
     chosen = select_stations(frame, query, top)
     centre = top.geometry.envelope.centroid
     meter = AreaMeter(round(centre.x, 1), round(centre.y, 1))
-    pieces = coverage_pieces(
-        chosen["lon"].to_numpy(), chosen["lat"].to_numpy(), chosen["radius_m"].to_numpy(), meter
-    )
+    if shared is not None and road is None:
+        # the whole country's covered shapes, computed once for these stations and radii:
+        # the region's sub-regions only pick and clip the pieces over them
+        pieces = shared(chosen if top.level == "country" else None)
+    else:
+        pieces = coverage_pieces(chosen["lon"].to_numpy(), chosen["lat"].to_numpy(),
+                                 chosen["radius_m"].to_numpy(), meter)
     cover = cover_regions(pieces, sub_geoms, meter)
     lookup = county_to_subregion(query.region, query.level, query.by)
-    chosen = chosen.assign(subregion=[lookup.get(a, -1) if isinstance(a, str) else -1
-                                      for a in chosen["adcode"]])
+    chosen = chosen.assign(subregion=subregion_of(chosen["adcode"], lookup))
     in_region = chosen[chosen["subregion"] >= 0]
     net = None
     if road is not None:
@@ -256,6 +287,8 @@ def _analyse(
             demand_cover = replace(demand_cover, covered=demand_by_road(
                 net, road, networks, demand_cover.lon, demand_cover.lat, demand_cover.covered))
         table = _add_demand(table, demand_cover, len(subs))
+    absent = station_absence(frame, query, lookup, top.name, len(in_region))
+    absences = [absent] if absent is not None else []
     found_gaps = None
     basis = None
     if gaps:
@@ -268,12 +301,18 @@ def _analyse(
             basis = "demand"
         else:
             found_gaps = area_gaps(frame, chosen, subs, lookup, resolution, gap_limit)
+            found_gaps += empty_region_gaps(table, subs, resolution, gap_limit - len(found_gaps))
             basis = "stations_nearby"
             notes.append(
-                "没有需求数据时，空白取自已有站点附近未覆盖的六边形，按附近站点数排序（项目暂无建成区图层）"
-                " / without demand, gaps are uncovered hexagons near existing stations, ranked "
-                "by the number of stations nearby (no built-up layer is available)"
+                "没有需求数据时，空白取自已有站点附近未覆盖的六边形，按附近站点数排序，其后是没有站点的整个"
+                "区县（项目暂无建成区图层） / without demand, gaps are uncovered hexagons near existing "
+                "stations, ranked by the number of stations nearby, then whole sub-regions no station "
+                "reaches (no built-up layer is available)"
             )
+        found_gaps = describe_gaps(found_gaps, chosen, basis)
+        if not found_gaps:
+            absences.append(gap_absence(top.name, no_stations=basis != "demand" and absent is not None
+                                        and absent.code == "no_stations"))
     suggestions = None
     if suggest:
         if demand_cover is None:
@@ -287,61 +326,9 @@ def _analyse(
         stations=in_region.reset_index(drop=True), cover=cover, demand=demand_cover,
         gaps=found_gaps, gap_basis=basis, suggestions=suggestions, revision=revision, notes=notes,
         reach=net.to_json(road) if net is not None and road is not None else None,
-        unlocated_elsewhere=unlocated_elsewhere,
+        unlocated_elsewhere=unlocated_elsewhere, absences=absences,
+        computed_at=china_now().isoformat(timespec="seconds"),
     )
-
-
-def select_stations(frame: pd.DataFrame, query: CoverageQuery, top: Region) -> pd.DataFrame:
-    """The stations that count, near enough to the region to reach into it.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``id``, ``name``, ``kind``, ``standing``, ``lon``, ``lat``, ``adcode``, ``radius_m``.
-    """
-    if frame.empty:
-        return _empty_selection()
-    lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(np.float64)
-    lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(np.float64)
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    ok &= frame["status"].isin(query.statuses).to_numpy()
-    ok &= frame["kind"].isin(query.kinds).to_numpy()
-    standing = frame["standing"] if "standing" in frame else pd.Series(None, index=frame.index)
-    if query.compliant_only:
-        ok &= (standing == "compliant").to_numpy()
-    west, south, east, north = _reach_bounds(top.geometry.bounds, query.max_radius_m)
-    with np.errstate(invalid="ignore"):
-        ok &= (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
-    rows = np.flatnonzero(ok)
-    kinds = frame["kind"].to_numpy(object)[rows]
-    radii = query.radii_m
-    return pd.DataFrame({
-        "id": frame["id"].to_numpy(object)[rows],
-        "name": frame["name"].to_numpy(object)[rows],
-        "kind": kinds,
-        "standing": standing.to_numpy(object)[rows],
-        "lon": lon[rows],
-        "lat": lat[rows],
-        "adcode": (frame["adcode"].to_numpy(object)[rows] if "adcode" in frame
-                   else np.full(len(rows), None, dtype=object)),
-        "radius_m": np.array([radii[k] for k in kinds], dtype=np.float64),
-    })
-
-
-def _empty_selection() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in
-                         ("id", "name", "kind", "standing", "adcode")}
-                        | {c: pd.Series(dtype=np.float64) for c in ("lon", "lat", "radius_m")})
-
-
-def _reach_bounds(bounds: tuple[float, float, float, float], radius_m: float
-                  ) -> tuple[float, float, float, float]:
-    """Bounds grown by ``radius_m`` (in degrees, generously at the bounds' high latitude)."""
-    west, south, east, north = bounds
-    dlat = radius_m / _MIN_M_PER_DEGREE
-    high = min(max(abs(south), abs(north)) + dlat, 89.0)
-    dlon = radius_m / (_MIN_M_PER_DEGREE * math.cos(math.radians(high)))
-    return west - dlon, south - dlat, east + dlon, north + dlat
 
 
 def _table(subs: tuple[Region, ...], cover: RegionCover, counts: npt.NDArray[np.int64]

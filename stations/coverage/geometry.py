@@ -39,6 +39,8 @@ VERTICES = 32
 # Vertices sit this much beyond the radius so that the polygon's area is the circle's:
 # a regular n-gon inscribed in radius r has area (n / 2) r^2 sin(2 pi / n).
 _AREA_SCALE = math.sqrt(2 * math.pi / (VERTICES * math.sin(2 * math.pi / VERTICES)))
+COARSE_BELOW_M = 10_000.0
+"""Circles below this radius may be drawn with fewer vertices (``coverage_pieces``)."""
 # Components are formed with a little slack for the pushed-out vertices.
 _PAIR_SLACK = _AREA_SCALE * 1.001
 
@@ -121,7 +123,8 @@ class Pieces:
 
 
 def coverage_pieces(
-    lon: FloatArray, lat: FloatArray, radius_m: FloatArray, measure: AreaMeter
+    lon: FloatArray, lat: FloatArray, radius_m: FloatArray, measure: AreaMeter, *,
+    vertices: int = VERTICES,
 ) -> Pieces:
     """Union the circles around stations, merging only those that can overlap.
 
@@ -131,6 +134,11 @@ def coverage_pieces(
         Stations (WGS-84 degrees) and the radius of each, in metres.
     measure : AreaMeter
         Measures merged pieces (a lone circle's area is known: pi r^2).
+    vertices : int
+        Vertices of circles smaller than :data:`COARSE_BELOW_M` (larger ones always have
+        :data:`VERTICES`): 32 by default; 12 for the country's shapes (their unions about
+        twice as fast; see ``benchmarks/bench_coverage.py`` for the difference). At least
+        12: the slack of neighbour searches and nested circles assumes no coarser.
 
     Returns
     -------
@@ -144,8 +152,17 @@ def coverage_pieces(
     xyz = to_ecef_m(lon, lat)
     kept = _outside_larger_circles(xyz, radius)
     xyz, radius = xyz[kept], radius[kept]
-    labels = _components(xyz, radius)
-    circles = circle_polygons(lon[kept], lat[kept], radius)
+    fewest = min(vertices, VERTICES)
+    scale = math.sqrt(2 * math.pi / (fewest * math.sin(2 * math.pi / fewest)))
+    labels = _components(xyz, radius, slack=scale * 1.001)
+    # fewer vertices only for small circles: their many unions are the cost, while a large
+    # circle's vertices decide how much of it falls each side of a border
+    coarse = (radius < COARSE_BELOW_M) if vertices != VERTICES else np.zeros(len(radius), bool)
+    circles = np.empty(len(radius), dtype=object)
+    for mask, count in ((~coarse, VERTICES), (coarse, vertices)):
+        if mask.any():
+            circles[mask] = circle_polygons(lon[kept][mask], lat[kept][mask], radius[mask],
+                                            vertices=count)
     order = np.argsort(labels, kind="stable")
     sorted_labels = labels[order]
     starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
@@ -199,7 +216,7 @@ def _outside_larger_circles(xyz: FloatArray, radius: FloatArray) -> IntArray:
     return np.flatnonzero(keep)
 
 
-def _components(xyz: FloatArray, radius: FloatArray) -> IntArray:
+def _components(xyz: FloatArray, radius: FloatArray, slack: float = _PAIR_SLACK) -> IntArray:
     """Connected components of circles whose centres are closer than their radii's sum."""
     n = len(radius)
     classes = np.unique(radius)
@@ -208,11 +225,11 @@ def _components(xyz: FloatArray, radius: FloatArray) -> IntArray:
     rows: list[IntArray] = []
     cols: list[IntArray] = []
     for a, (r_a, m_a, t_a) in enumerate(zip(classes, members, trees, strict=True)):
-        pairs = t_a.query_pairs(2 * r_a * _PAIR_SLACK, output_type="ndarray")
+        pairs = t_a.query_pairs(2 * r_a * slack, output_type="ndarray")
         rows.append(m_a[pairs[:, 0]])
         cols.append(m_a[pairs[:, 1]])
         for r_b, m_b, t_b in zip(classes[a + 1 :], members[a + 1 :], trees[a + 1 :], strict=True):
-            near = t_a.sparse_distance_matrix(t_b, (r_a + r_b) * _PAIR_SLACK, output_type="ndarray")
+            near = t_a.sparse_distance_matrix(t_b, (r_a + r_b) * slack, output_type="ndarray")
             rows.append(m_a[near["i"]])
             cols.append(m_b[near["j"]])
     row = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)

@@ -137,7 +137,7 @@ def parse_query(
 
 
 def check_radius(value: Any) -> float | None:
-    """A radius in metres, more than 0 and at most :data:`MAX_RADIUS_M`, or ``None``."""
+    """A radius in whole metres (fractions dropped), 1 m to :data:`MAX_RADIUS_M`, or ``None``."""
     if value is None:
         return None
     if (isinstance(value, bool) or not isinstance(value, numbers.Real)
@@ -145,9 +145,13 @@ def check_radius(value: Any) -> float | None:
         raise InvalidInput("radius_m", f"半径必须是大于 0 的米数 / radius must be a positive "
                                        f"number of metres, not {value!r}")
     if float(value) > MAX_RADIUS_M:
-        raise InvalidInput("radius_m", f"半径过大（最大 {MAX_RADIUS_M:,.0f} 米）/ radius too "
+        raise InvalidInput("radius_m", f"半径过大（最大 {MAX_RADIUS_M:,.0f} 米） / radius too "
                                        f"large: {value:,.0f} m (at most {MAX_RADIUS_M:,.0f} m)")
-    return float(value)
+    # whole metres: 1000.6 m and 1000 m are one question (one answer, one cache entry)
+    metres = float(math.floor(float(value)))
+    if metres < 1:
+        raise InvalidInput("radius_m", f"半径至少 1 米 / radius must be at least 1 m, not {value!r}")
+    return metres
 
 
 def check_suggest(value: Any) -> int:

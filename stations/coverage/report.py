@@ -26,12 +26,19 @@ def format_report(result: CoverageResult) -> str:
         if roads:
             cells += [row.get("method", _overall(result)), f"{row.get('circle_covered_km2', circle):,.2f}"]
         lines.append("\t".join(str(c) for c in cells))
+    for absence in result.absences:  # what is not there, said as plainly as on the map
+        lines.append(absence.message)
     if result.gaps:
         lines.append("")
-        lines.append("覆盖空白 / gaps (H3):")
-        for i, gap in enumerate(result.gaps[:20], start=1):
+        lines.append("覆盖空白 / gaps (H3), 最重的在前 / heaviest first:")
+        lines.append("\t".join(["排名", "H3", "经度,纬度", "区县代码", "区县", "权重", "最近站点",
+                                "距离m", "依据"]))
+        for i, gap in enumerate(result.gaps, start=1):
+            near = (f"{gap.nearest_station_id}\t{gap.nearest_station_m:,.0f}"
+                    if gap.nearest_station_m is not None else "-\t-")
             lines.append(f"{i}\t{gap.cell}\t{gap.lon:.5f},{gap.lat:.5f}\t"
-                         f"{gap.uncovered_weight:,.1f}\t{gap.name}")
+                         f"{gap.county_adcode or '-'}\t{gap.county_name or '-'}\t"
+                         f"{gap.uncovered_weight:,.1f}\t{near}\t{' / '.join(gap.reason)}")
     if result.suggestions:
         lines.append("")
         lines.append("建议选址 / suggested sites:")

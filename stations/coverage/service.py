@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
 
@@ -20,8 +21,11 @@ import pandas as pd
 from stations.core.clock import CHINA_TZ
 from stations.coverage.analysis import CoverageResult, analyse
 from stations.coverage.demand import Demand
+from stations.coverage.geometry import Pieces
 from stations.coverage.query import CoverageQuery
 from stations.coverage.reach import NetworkReach
+from stations.coverage.selection import national_pieces
+from stations.errors import Overloaded
 from stations.network.service import NetworkService
 from stations.store.registry import Registry
 
@@ -40,6 +44,9 @@ class CoverageService:
     snapshot : callable, optional
         Returns ``(revision, stations table)`` already read elsewhere (the search
         index's), used instead of rereading the registry when the revision matches.
+    max_queued : int
+        Distinct analyses that may wait while another runs; more are refused
+        (:class:`stations.errors.Overloaded`).
     """
 
     def __init__(
@@ -49,6 +56,7 @@ class CoverageService:
         load: Callable[[], pd.DataFrame],
         maxsize: int = 32,
         snapshot: Callable[[], tuple[int, pd.DataFrame]] | None = None,
+        max_queued: int = 4,
     ) -> None:
         self.registry = registry
         self.networks: NetworkService | None = None
@@ -64,6 +72,14 @@ class CoverageService:
         self._compute_lock = threading.Lock()
         self._frame: tuple[int, pd.DataFrame] | None = None
         self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self._flights: dict[Hashable, Future[Any]] = {}
+        self._pieces: dict[tuple[Hashable, ...], Pieces] = {}
+        self._queued = 0
+        self.max_queued = max_queued
+        """Distinct computations allowed to wait for their turn before refusing."""
+        self.retry_after_s = 5
+        self.refused = 0
+        """Questions refused because the queue was full (since start)."""
         self.hits = 0
         """Questions answered from the cache (since start)."""
         self.misses = 0
@@ -87,7 +103,8 @@ class CoverageService:
         return revision, frame
 
     def analyse(self, query: CoverageQuery, *, demand: Demand | None = None, gaps: bool = False,
-                suggest: int = 0, reach: NetworkReach | None = None) -> CoverageResult:
+                suggest: int = 0, reach: NetworkReach | None = None, gap_limit: int = 50
+                ) -> CoverageResult:
         """:func:`stations.coverage.analysis.analyse` on the registry, cached.
 
         ``reach`` measures along the roads of :attr:`networks` (see
@@ -98,13 +115,45 @@ class CoverageService:
         key = self.key(revision, query, demand, gaps, suggest)
         if reach is not None:
             key = (*key, reach)
+        if gaps and gap_limit != 50:
+            key = (*key, "gap_limit", gap_limit)
 
         def compute() -> CoverageResult:
             _, frame = self.frame(revision)
+            pieces_key = self.pieces_key(revision, query)
+            # the country's pieces serve every region once computed; the country (or the
+            # country by county, as the OGC regions layer asks) computes them
+            shared = None
+            if reach is None and (query.level == "country" or pieces_key in self._pieces):
+                def shared(chosen: pd.DataFrame | None) -> Pieces:
+                    return self.national_pieces(pieces_key, frame, query, chosen)
             return analyse(frame, query, demand=demand, gaps=gaps, suggest=suggest,
-                           revision=revision, reach=reach, networks=self.networks)
+                           revision=revision, reach=reach, networks=self.networks,
+                           gap_limit=gap_limit, shared=shared)
 
         return self.remember(key, compute)  # type: ignore[no-any-return]
+
+    def pieces_key(self, revision: int, query: CoverageQuery) -> tuple[Hashable, ...]:
+        """What the country's covered shapes depend on: the stations counted and radii."""
+        day = datetime.now(CHINA_TZ).date().isoformat() if query.compliant_only else None
+        return (revision, tuple(sorted(query.radii_m.items())), query.statuses,
+                query.compliant_only, day)
+
+    def national_pieces(self, key: tuple[Hashable, ...], frame: pd.DataFrame,
+                        query: CoverageQuery, chosen: pd.DataFrame | None = None) -> Pieces:
+        """The country's covered shapes for ``key`` (computed once per revision)."""
+        with self._lock:
+            found = self._pieces.get(key)
+        if found is not None:
+            return found
+        pieces = national_pieces(frame, query, chosen)
+        with self._lock:
+            for old in [k for k in self._pieces if k[0] != key[0]]:
+                del self._pieces[old]
+            self._pieces[key] = pieces
+            while len(self._pieces) > 4:
+                self._pieces.pop(next(iter(self._pieces)))
+        return pieces
 
     def key(self, revision: int, query: CoverageQuery, demand: Demand | None, gaps: bool,
             suggest: int) -> tuple[Hashable, ...]:
@@ -114,24 +163,50 @@ class CoverageService:
                 day)
 
     def remember(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """The value cached under ``key``, computing and keeping it if missing."""
+        """The value cached under ``key``, computing and keeping it if missing.
+
+        Single flight: while one request computes a key, others asking for the same key wait
+        for that answer instead of computing it again. Computations of different keys run
+        one at a time; when :attr:`max_queued` of them wait already, :class:`Overloaded`
+        (503 with ``Retry-After``) is raised instead of piling up.
+        """
         with self._lock:
             if key in self._answers:
                 self._answers.move_to_end(key)
                 self.hits += 1
                 return self._answers[key]
-        with self._compute_lock:
+            flight = self._flights.get(key)
+            leader = flight is None
+            if flight is None:
+                if self._queued >= self.max_queued:
+                    self.refused += 1
+                    raise Overloaded(
+                        f"覆盖分析排队已满（{self._queued} 个在等），请稍后再试 / too many coverage "
+                        f"analyses queued ({self._queued}); try again shortly",
+                        retry_after_s=self.retry_after_s)
+                flight = self._flights[key] = Future()
+                self._queued += 1
+        if not leader:
+            self.hits += 1
+            return flight.result()
+        try:
+            with self._compute_lock:
+                with self._lock:
+                    self._queued -= 1
+                value = compute()
+        except BaseException as exc:
             with self._lock:
-                if key in self._answers:  # computed while we waited
-                    self.hits += 1
-                    return self._answers[key]
-            value = compute()
+                del self._flights[key]
+            flight.set_exception(exc)
+            raise
         with self._lock:
             self.misses += 1
             self._answers[key] = value
             self._answers.move_to_end(key)
             while len(self._answers) > self.maxsize:
                 self._answers.popitem(last=False)
+            del self._flights[key]
+        flight.set_result(value)
         return value
 
     def _drop_stale(self, revision: int) -> None:
@@ -143,4 +218,5 @@ class CoverageService:
     def clear(self) -> None:
         with self._lock:
             self._answers.clear()
+            self._pieces.clear()
             self._frame = None

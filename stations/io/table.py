@@ -209,6 +209,6 @@ def header_note(header: Header, others: Iterable[str]) -> list[str]:
         notes.append(f"表头在第 {header.row} 行 / header on row {header.row}")
     others = list(others)
     if others:
-        notes.append("其他工作表也像台账，未读取（用 --sheet 选择）/ other sheets also look like "
+        notes.append("其他工作表也像台账，未读取（用 --sheet 选择） / other sheets also look like "
                      f"ledgers and were not read (choose with --sheet): {', '.join(others)}")
     return notes

@@ -77,7 +77,7 @@ def _reason(exc: BaseException) -> str:
     cause: BaseException | None = exc
     while cause is not None:  # openpyxl wraps the parser's error in its own
         if type(cause).__module__.startswith("defusedxml"):
-            return f"XML 含有被禁止的实体（可能是 XML 炸弹）/ forbidden XML entities (an XML bomb?): {cause}"
+            return f"XML 含有被禁止的实体（可能是 XML 炸弹） / forbidden XML entities (an XML bomb?): {cause}"
         cause = cause.__cause__ or cause.__context__
     return (str(exc) or type(exc).__name__).splitlines()[0]
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, inspect, text
 
-# Bookkeeping, present (with a row) in every migrated database, even an empty one.
-BOOKKEEPING = frozenset({"alembic_version", "registry_meta"})
+# Bookkeeping, present (with a row) in every migrated database, even an empty one; and
+# the sign-in throttle's counts, which a failed sign-in to a new database leaves behind.
+BOOKKEEPING = frozenset({"alembic_version", "registry_meta", "login_attempts"})
 EVIDENCE_TABLE = "inspection_evidence"
 
 

@@ -34,7 +34,7 @@ from stations.core.vocab import KINDS
 from stations.coverage.analysis import CoverageResult
 from stations.coverage.geometry import laea_transformer
 from stations.render.assets import STATIC_URL, render_html
-from stations.render.legend import Legend, legend_html, radius_label
+from stations.render.legend import Legend, ScaleBar, accessible_page, legend_html, radius_label
 from stations.render.style import (
     COVER_COLOUR,
     GAP_COLOUR,
@@ -45,6 +45,7 @@ from stations.render.style import (
     density_colour,
     ratio_colour,
 )
+from stations.render.words import check_lang, kind_label, standing_label, word
 
 MARKER_LIMIT = 10_000
 HEX_CELL_LIMIT = 4_000
@@ -76,10 +77,15 @@ class CoverageMap:
     bounds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     station_mode: str = "markers"
     notes: list[str] = field(default_factory=list)
+    lang: str = "zh"
+    title: str = ""
+    empty: list[str] = field(default_factory=list)
+    """What is not there, in the map's language (shown in the legend)."""
 
     def html(self, base_url: str = STATIC_URL) -> str:
-        """The page, with scripts and styles from ``base_url`` (never a CDN)."""
-        return render_html(self.map, base_url)
+        """The page, with scripts and styles from ``base_url`` (never a CDN): with its
+        language, a ``<title>`` and a viewport that lets people zoom."""
+        return accessible_page(render_html(self.map, base_url), self.title, self.lang)
 
 
 def coverage_map(
@@ -88,6 +94,7 @@ def coverage_map(
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     tile_attribution: str = "© OpenStreetMap contributors",
     tile_crs: str = "wgs84",
+    lang: str = "zh",
 ) -> CoverageMap:
     """Build the coverage map of a result.
 
@@ -100,29 +107,40 @@ def coverage_map(
     tile_crs : str
         Coordinate system of the tiles: ``wgs84`` or ``gcj02`` (or ``bd09``); everything
         drawn is converted to it.
+    lang : str
+        ``zh`` (default) or ``en``: layer names, tooltips, popups and the legend.
 
     Returns
     -------
     CoverageMap
     """
+    lang = check_lang(lang)
     display = _Display(parse_crs(tile_crs), result)
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
-    folium.TileLayer(tiles=tile_url, attr=html.escape(tile_attribution), name="底图 / base map",
-                     control=False).add_to(m)
-    out = CoverageMap(m)
+    m = folium.Map(tiles=None, control_scale=False, prefer_canvas=True)
+    folium.TileLayer(tiles=tile_url, attr=html.escape(tile_attribution),
+                     name=word("base_map", lang), control=False).add_to(m)
+    out = CoverageMap(m, lang=lang, title=word("page_title", lang, name=result.region.name),
+                      empty=[a.text(lang) for a in result.absences])
+    # the region outline is always drawn; any other layer only when it has something in
+    # it (folium fails on a tooltip over an empty layer, and an empty layer says nothing)
     _add_regions(out, result, display)
-    _add_coverage(out, result, display)
-    _add_stations(out, result, display)
-    if result.gaps is not None:
+    if len(result.cover.shapes):
+        _add_coverage(out, result, display)
+    if len(result.stations):
+        _add_stations(out, result, display)
+    if result.gaps:
         _add_gaps(out, result, display)
-    if result.suggestions is not None:
+    if result.suggestions:
         _add_sites(out, result, display)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    ScaleBar().add_to(m)
     west, south, east, north = display.bounds(result.region.geometry)
     out.bounds = (south, west, north, east)
     m.fit_bounds([[south, west], [north, east]])
+    # what is missing stays in sight when the legend is folded (phones): in its summary
+    label = " · ".join([word("legend", lang), *out.empty[:1]])
     Legend(legend_html(result, layers=out.layers, station_mode=out.station_mode,
-                       notes=out.notes)).add_to(m)
+                       notes=out.notes, lang=lang), label).add_to(m)
     return out
 
 
@@ -199,13 +217,12 @@ def _add_regions(out: CoverageMap, result: CoverageResult, display: _Display) ->
         features.append({"type": "Feature", "id": i, "properties": props,
                          "geometry": shapely.geometry.mapping(shape)})
     fields = ["name", "adcode", "ratio", "covered_km2", "area_km2", "stations"]
-    aliases = ["行政区", "代码", "面积覆盖率", "覆盖面积 (km²)", "面积 (km²)", "站点数"]
     if result.demand is not None:
         fields.append("demand_ratio")
-        aliases.append("需求覆盖率")
+    aliases = [word("region" if f == "name" else f, out.lang) for f in fields]
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name="行政区覆盖率 / coverage by region",
+        name=word("regions_layer", out.lang),
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555555",
                                   "weight": 1, "fillOpacity": 0.55},
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
@@ -226,9 +243,7 @@ def _add_coverage(out: CoverageMap, result: CoverageResult, display: _Display) -
     if vertices.sum() > VERTEX_BUDGET:
         by_size = np.argsort(-shapely.area(simple), kind="stable")
         keep = np.sort(by_size[np.cumsum(vertices[by_size]) <= VERTEX_BUDGET])
-        out.notes.append(f"此比例尺下省略了 {len(simple) - len(keep)} 块较小的覆盖区 / "
-                         f"{len(simple) - len(keep)} smaller covered patches not drawn at "
-                         "this scale (zoom into a sub-region's map)")
+        out.notes.append(word("not_drawn", out.lang, n=len(simple) - len(keep)))
     tiles = display.to_tiles(simple[keep]) if len(keep) else simple[keep]
     regions = result.cover.shape_region[keep]
     features: list[dict[str, Any]] = []
@@ -241,12 +256,14 @@ def _add_coverage(out: CoverageMap, result: CoverageResult, display: _Display) -
         features.append({"type": "Feature", "id": len(features),
                          "properties": {"name": html.escape(result.subregions[sub].name)},
                          "geometry": shapely.geometry.mapping(merged)})
+    if not features:
+        return
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name=f"覆盖范围 / covered area ({radius_label(result)})",
+        name=f"{word('coverage_layer', out.lang)} ({radius_label(result)})",
         style_function=lambda f: {"fillColor": COVER_COLOUR, "color": COVER_COLOUR,
                                   "weight": 0.5, "fillOpacity": 0.35},
-        tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=["覆盖范围"]),
+        tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[word("coverage_layer", out.lang)]),
     )
     layer.add_to(out.map)
     out.layers["coverage"] = layer
@@ -262,6 +279,7 @@ def _add_stations(out: CoverageMap, result: CoverageResult, display: _Display) -
 
 
 def _add_markers(out: CoverageMap, stations: pd.DataFrame, display: _Display) -> None:
+    lang = out.lang
     x, y = display.points(stations["lon"].to_numpy(), stations["lat"].to_numpy())
     kinds = list(KINDS)
     standings = list(STANDING_COLOURS)
@@ -273,21 +291,22 @@ def _add_markers(out: CoverageMap, stations: pd.DataFrame, display: _Display) ->
                                          stations["name"], stations["id"], strict=True)
     ]
     colours = [c for c, _ in STANDING_COLOURS.values()] + [UNKNOWN_STANDING[0]]
-    labels = [zh for _, zh in STANDING_COLOURS.values()] + [UNKNOWN_STANDING[1]]
+    labels = [standing_label(s, lang) for s in STANDING_COLOURS] + [standing_label("", lang)]
     callback = (
         "function (row) {"
         f" var colours = {json.dumps(colours)}; var standings = {json.dumps(labels)};"
-        f" var kinds = {json.dumps([KINDS[k].zh for k in kinds])};"
+        f" var kinds = {json.dumps([kind_label(k, lang) for k in kinds])};"
         f" var styles = {json.dumps([KIND_STYLE[k] for k in kinds])};"
         " var st = styles[row[2]];"
         " var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {radius: st[0],"
         " weight: st[1], color: '#263238', fillColor: colours[row[3]], fillOpacity: 0.9});"
         " marker.bindPopup('<b>' + row[4] + '</b><br>' + kinds[row[2]] + ' · '"
-        " + standings[row[3]] + '<br>编号 ' + row[5]);"
+        f" + standings[row[3]] + '<br>{word('id', lang)} ' + row[5]);"
         " marker.bindTooltip(row[4]);"
         " return marker; }"
     )
-    layer = FastMarkerCluster(data, callback=callback, name=f"站点 / stations ({len(data):,})",
+    layer = FastMarkerCluster(data, callback=callback,
+                              name=f"{word('stations_layer', lang)} ({len(data):,})",
                               options={"maxClusterRadius": 40, "chunkedLoading": True})
     layer.add_to(out.map)
     out.layers["stations"] = layer
@@ -324,12 +343,13 @@ def _add_hexagons(out: CoverageMap, result: CoverageResult, display: _Display) -
     ]
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name=f"站点密度 / stations per hexagon ({len(stations):,})",
+        name=f"{word('density_layer', out.lang)} ({len(stations):,})",
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#7f0000",
                                   "weight": 0.3, "fillOpacity": 0.8},
         tooltip=folium.GeoJsonTooltip(
             fields=["total", "outdoor", "driver", "compliant"],
-            aliases=["站点数", "户外劳动者服务站点", "司机之家", "合格"]),
+            aliases=[word("stations", out.lang), kind_label("outdoor_worker_station", out.lang),
+                     kind_label("driver_home", out.lang), word("compliant", out.lang)]),
     )
     layer.add_to(out.map)
     out.layers["stations"] = layer
@@ -348,14 +368,17 @@ def _add_gaps(out: CoverageMap, result: CoverageResult, display: _Display) -> No
          "geometry": shapely.geometry.mapping(shape)}
         for i, (g, shape) in enumerate(zip(gaps, shapes, strict=True))
     ]
-    weight_label = "未覆盖需求" if result.gap_basis == "demand" else "附近站点数"
+    lang = out.lang
+    weight_label = word("uncovered_demand" if result.gap_basis == "demand" else "stations_nearby",
+                        lang)
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name=f"覆盖空白 / gaps ({len(features)})",
+        name=f"{word('gaps_layer', lang)} ({len(features)})",
         style_function=lambda f: {"fillColor": GAP_COLOUR, "color": GAP_COLOUR, "weight": 2,
                                   "fillOpacity": 0.3},
         tooltip=folium.GeoJsonTooltip(fields=["rank", "weight", "points", "name"],
-                                      aliases=["排名", weight_label, "点数", "行政区"]),
+                                      aliases=[word("rank", lang), weight_label, word("points", lang),
+                                               word("region", lang)]),
     )
     layer.add_to(out.map)
     out.layers["gaps"] = layer
@@ -364,18 +387,19 @@ def _add_gaps(out: CoverageMap, result: CoverageResult, display: _Display) -> No
 
 def _add_sites(out: CoverageMap, result: CoverageResult, display: _Display) -> None:
     sites = result.suggestions or []
-    group = folium.FeatureGroup(name=f"建议选址 / suggested sites ({len(sites)})")
+    lang = out.lang
+    group = folium.FeatureGroup(name=f"{word('sites_layer', lang)} ({len(sites)})")
     x, y = display.points(np.array([s.lon for s in sites]), np.array([s.lat for s in sites]))
     for s, a, b in zip(sites, x, y, strict=True):
-        text = (f"<b>建议站点 #{s.rank}</b><br>新增覆盖需求 {s.gain_weight:,.1f}"
-                f"（{s.gain_points} 个点）<br>{html.escape(s.name)}<br>"
-                f"{s.lat:.5f}, {s.lon:.5f}")
+        text = (f"<b>{word('site', lang)} #{s.rank}</b><br>{word('site_gain', lang)} "
+                f"{s.gain_weight:,.1f} ({s.gain_points} {word('points', lang)})<br>"
+                f"{html.escape(s.name)}<br>{s.lat:.5f}, {s.lon:.5f}")
         folium.Circle([float(b), float(a)], radius=s.radius_m, color=SITE_COLOUR, weight=2,
                       dash_array="6 4", fill=False).add_to(group)
         folium.CircleMarker([float(b), float(a)], radius=9, color="#ffffff", weight=2,
                             fill=True, fill_color=SITE_COLOUR, fill_opacity=1.0,
                             popup=folium.Popup(text, max_width=260),
-                            tooltip=f"建议站点 #{s.rank}").add_to(group)
+                            tooltip=f"{word('site', lang)} #{s.rank}").add_to(group)
     group.add_to(out.map)
     out.layers["sites"] = group
     out.features["sites"] = len(sites)

@@ -105,6 +105,13 @@ def render_png(result: CoverageResult, path: str | Path, *, dpi: int = 150) -> P
             subtitle += (f" · 需求覆盖率 {totals['demand_coverage_ratio']:.1%}" if zh
                          else f" · {totals['demand_coverage_ratio']:.1%} of demand")
         ax.set_title(f"{title}\n{subtitle}", fontsize=13)
+        # what is not there, in the middle of the map: on an empty region it is the picture
+        empty = "\n".join(a.text("zh" if zh else "en") for a in result.absences)
+        if empty:
+            ax.text(0.5, 0.5, empty, transform=ax.transAxes, ha="center", va="center",  # type: ignore[attr-defined]
+                    fontsize=12, wrap=True, zorder=6,
+                    bbox={"boxstyle": "round,pad=0.6", "facecolor": "#ffffff", "alpha": 0.9,
+                          "edgecolor": "#555555"})
         handles: list[Any] = [Patch(facecolor=c, edgecolor="#777777",
                          label=f"{RATIO_BINS[i]:.0%}–{RATIO_BINS[i + 1]:.0%}")
                    for i, c in enumerate(RATIO_COLOURS)]
@@ -128,7 +135,9 @@ def render_png(result: CoverageResult, path: str | Path, *, dpi: int = 150) -> P
                   fontsize=8, title="面积覆盖率 / 图例" if zh else "legend", frameon=False)
         fig.tight_layout()
         path = Path(path)
-        fig.savefig(path, dpi=dpi)
+        # the same sentences as text, for screen readers and tests ("Description" chunk)
+        fig.savefig(path, dpi=dpi, metadata={
+            "Title": title, "Description": "\n".join(a.message for a in result.absences)})
         plt.close(fig)
     return path
 

@@ -28,10 +28,21 @@ from geodata.crs import wgs84_to_bd09_point
 from geodata.geodesy import ecef_point
 from stations.core.clock import china_time
 from stations.core.hours import UNKNOWN_HOURS, HoursNow, hours_at_minute, minute_of_week
+from stations.core.live import LiveState
 from stations.core.navigation import baidu_origin, check_travel, format_links, navigation_links
 from stations.search.inputs import Filters, check_k, check_max_distance, check_point, check_points, parse_filters
+from stations.search.live import LiveBoard, closed_rows
 from stations.search.scan import Found, search_many, search_one
-from stations.search.tree import RECORD_FIELDS, Plan, build_trees, make_plan, passes, table_columns, unchecked_plan
+from stations.search.tree import (
+    RECORD_FIELDS,
+    OpenNow,
+    Plan,
+    build_trees,
+    make_plan,
+    passes,
+    table_columns,
+    unchecked_plan,
+)
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -77,6 +88,8 @@ class Result:
     """Distance by road, where a road network covers the point (see :mod:`stations.network`)."""
     travel_minutes: float | None = None
     """Walking (to outdoor-worker stations) or driving (to driver homes) time by road."""
+    live: LiveState | None = None
+    """What the station's host or people there say now (see :mod:`stations.core.live`)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields, navigation links included."""
@@ -85,6 +98,7 @@ class Result:
         out["hours"] = self.hours.to_dict()
         if self.carriageway is not None:
             out["carriageway"] = dict(self.carriageway)
+        out["live"] = None if self.live is None else self.live.to_dict()
         if not self.navigation:
             out["navigation"] = navigation_links(self.lon, self.lat, self.name)
         return out
@@ -96,8 +110,11 @@ _RESULT_FIELDS = tuple(f.name for f in fields(Result))
 class NearestIndex:
     """Immutable search index over a station table; make one with :meth:`build`."""
 
-    def __init__(self, columns: dict[str, Any]) -> None:
+    def __init__(self, columns: dict[str, Any], board: LiveBoard | None = None) -> None:
         self._c = columns
+        self.board = board or LiveBoard()
+        """Live status beside the index (read at each query; swapped without a rebuild)."""
+        self._row_of: dict[str, int] | None = None
         self._trees = build_trees(columns)
         self._plans: dict[Filters, Plan] = {}
         self._open_tables: dict[int, BoolArray] = {}
@@ -106,7 +123,7 @@ class NearestIndex:
         self._default_plan = self._plan(_NO_FILTERS)
 
     @classmethod
-    def build(cls, frame: pd.DataFrame) -> NearestIndex:
+    def build(cls, frame: pd.DataFrame, board: LiveBoard | None = None) -> NearestIndex:
         """Index a station table, one row per station, as the registry produces it.
 
         Parameters
@@ -117,12 +134,14 @@ class NearestIndex:
             ``opening_hours``, ``standing`` (missing: ``never_inspected``), ``adcode``,
             ``province``, ``city``, ``county``. Rows without valid coordinates are
             never found; unreadable opening hours count as unknown.
+        board : LiveBoard, optional
+            Live status to show and to take into account for ``open_now``.
 
         Returns
         -------
         NearestIndex
         """
-        return cls(table_columns(frame.reset_index(drop=True)))
+        return cls(table_columns(frame.reset_index(drop=True)), board)
 
     def __len__(self) -> int:
         return int(self._c["n"])
@@ -156,8 +175,8 @@ class NearestIndex:
         services : iterable of str
             Only stations offering all of these service codes.
         open_now : bool
-            Only stations whose hours say they are open at ``now`` (China time);
-            stations with unknown hours are left out.
+            Only stations whose hours say they are open at ``now`` (China time) and that
+            no closure notice closes; stations with unknown hours are left out.
         now : datetime, optional
             The moment for ``open_now`` and for ``Result.open_now`` (naive: China
             time; default: the current time).
@@ -219,8 +238,8 @@ class NearestIndex:
         share = plan.static_share
         table = None
         if filters.get("open_now"):
-            table = self._open_table(now)
-            share *= self._open_share(table)
+            table = self._open_now(now)
+            share *= self._open_share(table.table)
         return search_one(self._c, plan, ecef_point(qlon, qlat), qlon, qlat, k, max_d, table,
                           share)
 
@@ -244,7 +263,7 @@ class NearestIndex:
         max_d = check_max_distance(max_distance_m)
         qlon, qlat = (np.atleast_1d(v).ravel() for v in check_points(lons, lats, crs))
         plan = self._plan(fil)
-        table = self._open_table(now) if fil.open_now else None
+        table = self._open_now(now) if fil.open_now else None
         if plan.has_checks or table is not None:
             if qlon.size * _POINTS_PER_TREE < plan.positions.size:
                 return self._each(plan, qlon, qlat, k, max_d, table)
@@ -254,9 +273,9 @@ class NearestIndex:
         return search_many(self._c, plan, qlon, qlat, k, max_d)
 
     def _each(self, plan: Plan, qlon: FloatArray, qlat: FloatArray, k: int,
-              max_d: float | None, table: BoolArray | None) -> tuple[IntArray, FloatArray]:
+              max_d: float | None, table: OpenNow | None) -> tuple[IntArray, FloatArray]:
         """A small batch, one point at a time."""
-        share = plan.static_share * (self._open_share(table) if table is not None else 1.0)
+        share = plan.static_share * (self._open_share(table.table) if table is not None else 1.0)
         out_pos = np.full((qlon.size, k), -1, dtype=np.int64)
         out_dist = np.full((qlon.size, k), np.nan)
         for i, (lon, lat) in enumerate(zip(qlon.tolist(), qlat.tolist(), strict=True)):
@@ -275,6 +294,7 @@ class NearestIndex:
         now = china_time(now)
         table = self._open_table(now)
         minute = minute_of_week(now)
+        overlay = self.board.current
         start = "" if origin is None else baidu_origin(wgs84_to_bd09_point(*origin))
         out = []
         for record, code, dist, bearing, gcj, bd, side in zip(
@@ -290,13 +310,18 @@ class NearestIndex:
             values = dict(zip(RECORD_FIELDS, record, strict=True))
             values["standing"] = values["standing"] or "never_inspected"
             values["services"] = tuple(values["services"] or ())
+            open_now = None if code < 0 else bool(table[code])
+            live = None
+            if overlay:
+                live = overlay.state_of(values["id"], now)
+                if open_now is not None and overlay.closed(values["id"], now):
+                    open_now = False
             links = format_links(values["name"], (values["lon"], values["lat"]), gcj, bd,
                                  travel=travel, origin=start)
             out.append(Result(**values, distance_m=round(dist, 1),
                               bearing_deg=round(bearing % 360.0, 1),
-                              open_now=None if code < 0 else bool(table[code]),
-                              navigation=links, hours=self._hours_at(code, minute),
-                              carriageway=side))
+                              open_now=open_now, navigation=links,
+                              hours=self._hours_at(code, minute), carriageway=side, live=live))
         return out
 
     def _hours_at(self, code: int, minute: int) -> HoursNow:
@@ -322,7 +347,7 @@ class NearestIndex:
     def qualifying(self, plan: Plan, positions: IntArray, now: datetime | None,
                    open_now: bool) -> BoolArray:
         """Which of ``positions`` pass ``plan``'s checks (and are open, if asked)."""
-        table = self._open_table(now) if open_now else None
+        table = self._open_now(now) if open_now else None
         return passes(self._c, plan, positions, table)
 
     def column(self, name: str) -> Any:
@@ -354,6 +379,17 @@ class NearestIndex:
                 self._open_tables[minute] = table
         return table
 
+    def _open_now(self, now: datetime | None) -> OpenNow:
+        """Open now by hours, less the stations a closure notice closes at ``now``."""
+        now = china_time(now)
+        return OpenNow(self._open_table(now), closed_rows(self.board.current, now, self.row_of, len(self)))
+
+    def row_of(self, station_id: str) -> int | None:
+        """The row position of a station in the indexed table (``None``: not indexed)."""
+        if self._row_of is None:
+            self._row_of = dict(zip(self._c["id"].tolist(), range(len(self)), strict=True))
+        return self._row_of.get(station_id)
+
     def _open_share(self, table: BoolArray) -> float:
         counts = self._c["hours_count"]  # slot 0: unknown hours
         return float(counts[1:] @ table[:-1]) / max(int(counts.sum()), 1)
@@ -369,13 +405,15 @@ class LiveIndex:
 
     def __init__(self, index: NearestIndex) -> None:
         self._current = index
+        self.board = index.board
+        """The live status every index of this one shares."""
         self._lock = threading.Lock()
         self._generation = 0
 
     @classmethod
-    def build(cls, frame: pd.DataFrame) -> LiveIndex:
-        """A live index starting from ``frame``."""
-        return cls(NearestIndex.build(frame))
+    def build(cls, frame: pd.DataFrame, board: LiveBoard | None = None) -> LiveIndex:
+        """A live index starting from ``frame``, reading live status from ``board``."""
+        return cls(NearestIndex.build(frame, board))
 
     @property
     def current(self) -> NearestIndex:
@@ -387,7 +425,7 @@ class LiveIndex:
         with self._lock:
             self._generation += 1
             generation = self._generation
-        index = NearestIndex.build(frame)
+        index = NearestIndex.build(frame, self.board)
         with self._lock:
             if generation == self._generation:  # a later rebuild has not overtaken us
                 self._current = index

@@ -8,6 +8,10 @@ If the database goes away, the last index keeps serving and the keeper retries.
 The keeper also keeps the figures an operator watches (``/metrics``, ``/readyz``): the
 registry revision it last saw, how long the index has been behind it, and how long
 rebuilds take.
+
+Live status (notices, reports) never moves the registry revision, so it never costs a
+rebuild: the keeper's :class:`stations.search.live.LiveBoard` follows ``live_revision``
+on a thread of its own and every index reads it at query time.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from stations.search.index import LiveIndex
+from stations.search.live import LiveBoard
 from stations.store.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -37,10 +42,13 @@ class IndexKeeper:
         started = time.monotonic()
         self.revision = registry.revision()
         """The registry revision the current index was built from."""
+        self.board = LiveBoard(registry, poll_seconds=poll_seconds)
+        """Live status (notices and reports in effect), shared by every index built here."""
+        self.board.reload()
         frame = load()
         self.snapshot: tuple[int, pd.DataFrame] = (self.revision, frame)
         """The station table the current index was built from, and its revision."""
-        self.live = LiveIndex.build(frame)
+        self.live = LiveIndex.build(frame, self.board)
         self.registry_revision = self.revision
         """The registry's revision when the keeper last looked."""
         self.behind_since: float | None = None
@@ -57,8 +65,10 @@ class IndexKeeper:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="index-keeper", daemon=True)
         self._thread.start()
+        self.board.start()
 
     def stop(self) -> None:
+        self.board.stop()
         self._stop.set()
         self._wake.set()
         if self._thread is not None:

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from geodata.geodesy import distance_m, inverse_from_point, to_ecef_m
-from stations.search.tree import Plan, passes
+from stations.search.tree import OpenNow, Plan, passes
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -33,7 +33,7 @@ _EMPTY: Found = (np.empty(0, dtype=np.int64), np.empty(0), np.empty(0))
 
 
 def search_one(c: dict[str, Any], plan: Plan, x: Point, qlon: float, qlat: float, k: int,
-               max_d: float | None, table: BoolArray | None,
+               max_d: float | None, table: OpenNow | None,
                share: float) -> Found:
     """Up to ``k`` qualifying stations nearest to one point, nearest first.
 
@@ -49,8 +49,8 @@ def search_one(c: dict[str, Any], plan: Plan, x: Point, qlon: float, qlat: float
         How many.
     max_d : float or None
         Distance limit in metres.
-    table : numpy.ndarray or None
-        Open-now flags per distinct opening hours, when only open stations count.
+    table : OpenNow or None
+        What open now means, when only open stations count.
     share : float
         Expected share of the tree that qualifies (sizes the first fetch).
 
@@ -146,7 +146,7 @@ def search_many(c: dict[str, Any], plan: Plan, qlon: FloatArray, qlat: FloatArra
 
 
 def _scan(c: dict[str, Any], plan: Plan, x: Point, qlon: float, qlat: float, k: int,
-          upper: float, table: BoolArray | None) -> Found:
+          upper: float, table: OpenNow | None) -> Found:
     """The exact answer from every qualifying station (for very selective filters)."""
     cand = plan.positions[passes(c, plan, plan.positions, table)]
     chord = np.linalg.norm(c["xyz"][cand] - np.asarray(x), axis=1)

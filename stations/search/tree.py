@@ -59,6 +59,16 @@ class Plan:
                 or bool(self.service_mask) or self.compliant_only)
 
 
+@dataclass(frozen=True)
+class OpenNow:
+    """What "open now" means at one moment: by opening hours, and closures by notice."""
+
+    table: BoolArray
+    """Open or not per distinct opening hours; the last slot (unknown hours) is False."""
+    closed: BoolArray | None = None
+    """By row position: closed by a notice in effect (``None``: no station is)."""
+
+
 def unchecked_plan(positions: IntArray, xyz: npt.NDArray[np.float64]) -> Plan:
     """A plan over exactly ``positions``, with nothing left to check."""
     return Plan(_tree(xyz[positions]), positions, None, None, 0, False, 1.0)
@@ -155,8 +165,8 @@ def make_plan(c: dict[str, Any], trees: dict[tuple[str, ...], tuple[cKDTree, Int
 
 
 def passes(c: dict[str, Any], plan: Plan, positions: IntArray,
-           open_table: BoolArray | None) -> BoolArray:
-    """Which of ``positions`` pass the plan's checks (and are open, given a table)."""
+           open_now: OpenNow | None) -> BoolArray:
+    """Which of ``positions`` pass the plan's checks (and are open, when asked)."""
     ok = np.ones(positions.size, dtype=bool)
     if plan.status_ok is not None:
         ok &= plan.status_ok[c["status_code"][positions]]
@@ -166,8 +176,10 @@ def passes(c: dict[str, Any], plan: Plan, positions: IntArray,
         ok &= (c["service_mask"][positions] & plan.service_mask) == plan.service_mask
     if plan.compliant_only:
         ok &= c["compliant"][positions]
-    if open_table is not None:
-        ok &= open_table[c["hours_code"][positions]]
+    if open_now is not None:
+        ok &= open_now.table[c["hours_code"][positions]]
+        if open_now.closed is not None:
+            ok &= ~open_now.closed[positions]
     return ok
 
 

@@ -1,4 +1,6 @@
-"""Tables of users and inspections (created by migration ``0002``).
+"""Tables of users and inspections (created by migration ``0002``; ``0004`` gives users
+a region, a token version and a stable id, and adds hosts' stations and the login throttle;
+``0005`` gives inspections their draft id and review reasons).
 
 Inspections, their criterion results, evidence and reviews are append-only: the
 migration installs triggers that refuse ``UPDATE`` and ``DELETE`` on them, so a
@@ -7,6 +9,7 @@ correction is always a new inspection pointing at the one it corrects.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +21,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
 )
@@ -26,7 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from stations.core.clock import utcnow
 from stations.store.tables import Base
 
-ROLE_CODES = ("inspector", "planner", "admin")
+ROLE_CODES = ("inspector", "planner", "admin", "host")
 DECISIONS = ("approved", "rejected")
 APPEND_ONLY_TABLES = (
     "inspections",
@@ -45,10 +49,48 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    region: Mapped[str] = mapped_column(String(6), default="100000")
+    """Adcode of where the account acts (``stations.accounts.scope``)."""
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    """Changes with every lifecycle step; a token of another version is void."""
+    uid: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: uuid.uuid4().hex)
+    """The stable id tokens name: never reused, unlike a name or a SQLite rowid."""
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Set when a removed account is kept because records point at it (renamed)."""
 
     __table_args__ = (
-        CheckConstraint("role IN ('inspector', 'planner', 'admin')", name="ck_users_role"),
+        CheckConstraint(
+            "role IN ('inspector', 'planner', 'admin', 'host')", name="ck_users_role"
+        ),
     )
+
+
+class UserStationRow(Base):
+    """The stations a ``host`` account runs (依托单位)."""
+
+    __tablename__ = "user_stations"
+
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"))
+    station_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("stations.id", ondelete="CASCADE"), index=True
+    )
+
+    __table_args__ = (PrimaryKeyConstraint("user_id", "station_id"),)
+
+
+class LoginAttemptRow(Base):
+    """Failed sign-ins per account name or client address (the throttle's shared state)."""
+
+    __tablename__ = "login_attempts"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    """``account:<name>`` or ``address:<ip>``."""
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    strikes: Mapped[int] = mapped_column(Integer, default=0)
+    """How many times the limit was reached: each lock-out lasts twice the last."""
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class InspectionRow(Base):
@@ -71,6 +113,11 @@ class InspectionRow(Base):
     corrects_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("inspections.id"), unique=True
     )
+    # migration 0005: the draft's identity, and why the record waits for a review
+    client_id: Mapped[str | None] = mapped_column(String(36), index=True, unique=True)
+    """A UUID the inspector's device gave the draft: one inspection per draft."""
+    review_reasons: Mapped[str | None] = mapped_column(String(64))
+    """Why an admin must approve it before it counts (codes joined by ``,``); NULL: none."""
 
 
 class InspectionResultRow(Base):

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from stations.accounts.tokens import DEFAULT_SECRET, create_token, token_secret, verify_token
 from stations.accounts.users import MAY, User, add_user, authenticate, list_users, require
 from stations.config import Settings
-from stations.errors import Conflict, Forbidden, InvalidInput, Unauthorized
+from stations.errors import ConfigurationError, Conflict, Forbidden, InvalidInput, Unauthorized
 from stations.services import build_services
 from stations.store.compliance_tables import UserRow
 from stations.store.registry import Registry
@@ -175,7 +175,15 @@ def test_the_default_secret_is_never_used_and_a_generated_one_persists(tmp_path:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert token_secret(DEFAULT_SECRET, path) == first  # as after a restart
     assert token_secret("", path) == first
-    assert token_secret("configured-in-production", path) == "configured-in-production"
+    configured = "configured-in-production-0123456789"  # 32 bytes or more
+    assert token_secret(configured, path) == configured
+
+
+@pytest.mark.parametrize("secret", ["abc", "x" * 31, "密" * 10], ids=["3-bytes", "31-bytes", "30-utf8"])
+def test_a_secret_key_under_32_bytes_refuses_to_start(tmp_path: Path, secret: str) -> None:
+    with pytest.raises(ConfigurationError, match="STATIONS_SECRET_KEY is too short"):
+        token_secret(secret, tmp_path / "unused.secret")
+    assert not (tmp_path / "unused.secret").exists()
 
 
 # -- the command line ------------------------------------------------------------------------------
@@ -240,7 +248,7 @@ def test_cli_adds_users_who_can_then_sign_in(tmp_path: Path, db_url: str) -> Non
     finally:
         registry.close()
     listed = run("users", "list", "--db", db_url, home=tmp_path)
-    assert listed.stdout.split() == ["张三", "inspector"]
+    assert listed.stdout.split() == ["张三", "inspector", "100000"]
 
 
 def test_cli_queue_lists_stations_due_for_inspection(

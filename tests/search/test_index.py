@@ -329,10 +329,10 @@ def test_queries_keep_working_during_a_background_rebuild(frame, monkeypatch):
     started, release = threading.Event(), threading.Event()
     real_build = NearestIndex.build.__func__
 
-    def slow_build(cls, table):
+    def slow_build(cls, table, *args):
         started.set()
         assert release.wait(10)
-        return real_build(cls, table)
+        return real_build(cls, table, *args)
 
     monkeypatch.setattr(NearestIndex, "build", classmethod(slow_build))
     future = live.rebuild_async(new_station(frame))
@@ -350,10 +350,10 @@ def test_a_late_rebuild_does_not_replace_a_newer_one(frame, monkeypatch):
     release = threading.Event()
     real_build = NearestIndex.build.__func__
 
-    def build(cls, table):
+    def build(cls, table, *args):
         if "NEW" not in set(table["id"]):  # the older rebuild finishes last
             assert release.wait(10)
-        return real_build(cls, table)
+        return real_build(cls, table, *args)
 
     monkeypatch.setattr(NearestIndex, "build", classmethod(build))
     stale = live.rebuild_async(frame)

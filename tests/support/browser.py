@@ -31,6 +31,7 @@ TILE_HOST = "tiles.example.test"
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_ADDRESS = "<b>郑州市</b>"
 INSPECTOR, PASSWORD = "王芳", "a-long-password-1"
+PLANNER, ADMIN = "李规划", "张管理"  # same password
 DEVICES: dict[str, dict[str, Any]] = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
               "device_scale_factor": 2},
@@ -181,3 +182,23 @@ def run_axe(page: Any, *, exclude: tuple[str, ...] = ()) -> list[dict[str, Any]]
                              targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
         }""", list(exclude))
     return found
+
+
+def reload_offline(page: Any, attempts: int = 10) -> None:
+    """Reload a page that has just gone offline, from its service worker.
+
+    Chromium applies the offline emulation to a service worker a moment after the page
+    (seen: up to seconds on a busy machine); a navigation sent in between bypasses the
+    worker and fails with ERR_INTERNET_DISCONNECTED, which no phone would ever see. Try
+    again until the worker answers; a worker that never answers still fails the test.
+    """
+    from playwright.sync_api import Error
+
+    for attempt in range(attempts):
+        try:
+            page.reload()
+            return
+        except Error as exc:
+            if "ERR_INTERNET_DISCONNECTED" not in str(exc) or attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(500)

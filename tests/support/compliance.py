@@ -16,10 +16,14 @@ from stations.store.registry import Registry
 from tests.support.ledgers import GOOD_ROWS
 
 SIX_HAVE = ("signage", "layout", "facilities", "functions", "management", "on_map")
-PASSWORD = "correct horse 1"
+PASSWORD = "correct horse 1"  # passes the password policy (10+ characters, not common)
 ROLES = ("inspector", "planner", "admin")
 # ZZ1 (Zhengzhou, 金水区) as stored, WGS-84.
 ZZ1_LON, ZZ1_LAT = 113.6601, 34.7786
+# where each station of GOOD_ROWS stands (WGS-84): an inspector there is on site
+AT: dict[str, dict[str, float]] = {
+    row[0]: {"lon": float(row[3]), "lat": float(row[4])} for row in GOOD_ROWS
+}
 
 
 def seed(registry: Registry, write_csv: Callable[..., Path]) -> None:
@@ -33,12 +37,20 @@ def _password_hash() -> str:
     return hash_password(PASSWORD)
 
 
+def uid_of(name: str) -> str:
+    """The token id of a user made by :func:`add_role_users` (so :func:`bearer` needs no
+    database)."""
+    return f"test-{name}"
+
+
 def add_role_users(registry: Registry) -> None:
-    """One user per role, named after the role, and a second inspector; password PASSWORD."""
+    """One user per role, named after the role, and a second inspector; password PASSWORD;
+    all acting for the whole country (region 100000), token version 1."""
     names = {role: role for role in ROLES} | {"inspector2": "inspector"}
     with registry.session() as s:
         s.add_all(
-            UserRow(name=name, role=role, password_hash=_password_hash(), active=True)
+            UserRow(name=name, role=role, password_hash=_password_hash(), active=True,
+                    uid=uid_of(name), version=1, region="100000")
             for name, role in names.items()
         )
 
@@ -89,12 +101,13 @@ def files_under(root: Path) -> list[Path]:
 TEST_SECRET = "test-secret-for-signing-tokens-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
-def bearer(user: str | None, *, minutes: int = 5) -> dict[str, str]:
-    """Authorization header with a token for ``user`` signed with TEST_SECRET (none for None)."""
+def bearer(user: str | None, *, minutes: int = 5, version: int = 1) -> dict[str, str]:
+    """Authorization header with a token for ``user`` (one of :func:`add_role_users`)
+    signed with TEST_SECRET (none for None)."""
     from stations.accounts.tokens import create_token
 
     if user is None:
         return {}
-    return {
-        "Authorization": "Bearer " + create_token(user, "", secret=TEST_SECRET, minutes=minutes)
-    }
+    token = create_token(uid_of(user), "", secret=TEST_SECRET, minutes=minutes,
+                         version=version)
+    return {"Authorization": "Bearer " + token}

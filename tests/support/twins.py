@@ -66,7 +66,7 @@ def registry_state(registry: Registry, evidence_root: Path) -> dict[str, Any]:
     photos: dict[str, str | None] = {}
     for station in registry.all():
         for inspection in list_inspections(registry, station.id):
-            inspections.append(inspection.as_dict(full=True))
+            inspections.append(inspection.as_dict())
             for item in inspection.evidence:
                 path = evidence_root / item.path
                 photos[item.sha256] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None

@@ -46,7 +46,8 @@ def test_password_flow_gives_a_bearer_token_that_works(client: TestClient) -> No
     assert response.status_code == 200
     assert body["token_type"] == "bearer"
     me = client.get("/api/users/me", headers={"Authorization": f"Bearer {body['access_token']}"})
-    assert me.json() == {"name": "planner", "role": "planner", "active": True}
+    assert me.json() == {"name": "planner", "role": "planner", "active": True,
+                         "region": "100000"}
 
 
 @pytest.mark.parametrize(
@@ -133,7 +134,8 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(client: TestClient) -> None:
         json={"name": "赵六", "role": "planner", "password": "zhaoliu-2025"},
     )
     assert created.status_code == 201
-    assert created.json() == {"name": "赵六", "role": "planner", "active": True}
+    assert created.json() == {"name": "赵六", "role": "planner", "active": True,
+                              "region": "100000"}
     assert (
         client.post(
             "/api/users",

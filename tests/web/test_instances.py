@@ -55,7 +55,7 @@ class Instance:
     def __init__(self, db: str, tmp: Path) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = os.environ | {"STATIONS_DB": db, "STATIONS_SECRET_KEY": "test-secret-shared",
+        env = os.environ | {"STATIONS_DB": db, "STATIONS_SECRET_KEY": "test-secret-shared-by-every-instance-0123",
                             "STATIONS_POLL_SECONDS": "0.5", "STATIONS_HOME": str(tmp)}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "stations", "serve", "--port", str(self.port)],

@@ -232,20 +232,21 @@ def test_unknown_region_is_404(demo: TestClient) -> None:
 
 
 def test_coverage_csv_has_the_same_figures_as_the_json(demo: TestClient) -> None:
-    params = {"region": "410100", "radius_m": "800"}
+    params = {"region": "410100", "radius_m": "800", "lang": "en"}
     answer = demo.get("/api/coverage", params=params).json()
     response = demo.get("/api/coverage.csv", params=params)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    assert 'filename="coverage-410100.csv"' in response.headers["content-disposition"]
+    assert 'filename="coverage-410100-' in response.headers["content-disposition"]
     assert response.content.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read the Chinese
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == len(answer["regions"]) + 1  # + the region's totals
     for row, region in zip(rows, answer["regions"], strict=False):
         assert row["adcode"] == region["adcode"]
-        assert row["name"] == region["name"]
+        assert row["region"] == region["name"]
         assert int(row["stations"]) == region["stations"]
-        assert float(row["coverage_ratio"]) == pytest.approx(region["coverage_ratio"])
+        assert float(row["area covered"].rstrip("%")) / 100 == pytest.approx(
+            region["coverage_ratio"], abs=5e-5)
     assert rows[-1]["adcode"] == "410100"
     assert int(rows[-1]["stations"]) == answer["region"]["stations"]
 
@@ -254,14 +255,14 @@ def test_coverage_xlsx_opens_with_the_same_rows(demo: TestClient) -> None:
     answer = demo.get("/api/coverage", params={"region": "340000"}).json()
     response = demo.get("/api/coverage.xlsx", params={"region": "340000"})
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
-    assert header[:2] == ["adcode", "name"]
+    assert header[:2] == ["行政区划代码", "行政区"]
     assert len(rows) == 1 + len(answer["regions"]) + 1
     by_code = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
     for region in answer["regions"]:
-        assert by_code[region["adcode"]]["stations"] == region["stations"]
+        assert by_code[region["adcode"]]["站点数"] == region["stations"]
 
 
 def test_coverage_download_refuses_unknown_formats(demo: TestClient) -> None:

@@ -83,7 +83,8 @@ def test_imported_without_coordinates_then_located_on_site(client: TestClient) -
     assert done.json()["geometry"]["coordinates"] == [SITE[0], SITE[1]]
     assert done.json()["properties"]["adcode"] == "410105"
 
-    last = client.get(f"/api/stations/{sid}/history").json()["history"][-1]
+    last = client.get(f"/api/stations/{sid}/history",
+                      headers=bearer("inspector")).json()["history"][-1]  # staff see who
     assert (last["actor"], last["action"]) == ("inspector", "locate")
     assert "located on site" in last["reason"] and last["changes"]["lon"] == [None, SITE[0]]
     assert eventually(lambda: "经三路工会驿站" in _nearest_names(client))  # the index catches up
@@ -110,7 +111,8 @@ def test_an_inspection_on_site_can_set_the_location(client: TestClient) -> None:
     assert stored.json()["on_site"] is True
     station = client.get(f"/api/stations/{sid}").json()
     assert station["geometry"]["coordinates"] == pytest.approx([113.6401, 34.7236], abs=1e-5)
-    last = client.get(f"/api/stations/{sid}/history").json()["history"][-1]
+    last = client.get(f"/api/stations/{sid}/history",
+                      headers=bearer("inspector")).json()["history"][-1]  # staff see who
     assert last["action"] == "locate" and f"inspection {stored.json()['id']}" in last["reason"]
     assert "gcj02" in last["reason"]
 

@@ -1,7 +1,15 @@
 """Inspections: log a visit, list a station's, review, photo evidence, checklists.
 
 ``POST /api/inspections`` takes JSON, or ``multipart/form-data`` with the same JSON in
-a ``data`` part and photos in ``photos`` parts (JPEG/PNG/WebP, at most 5 MB each).
+a ``data`` part and photos in ``photos`` parts (JPEG/PNG/WebP, at most 5 MB each). With a
+``client_id`` (the draft's UUID) a draft sent again answers 200 with the inspection stored
+the first time and ``"repeat": true``; a new one is 201.
+
+Who sees what: whole records (notes, criterion notes, evidence, who inspected, where they
+stood) are for staff (inspector, planner, admin) whose region covers the station.
+``GET /api/inspections/{id}`` without a token is 401, outside the region 403;
+``GET /api/stations/{id}/inspections`` answers anyone, but the public gets the station's
+standing and last verified date only.
 """
 
 from __future__ import annotations
@@ -9,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
@@ -22,14 +30,15 @@ from stations.compliance import (
     check_photo,
     get_inspection,
     list_inspections,
+    log_inspection,
     neighbours_frame,
     prefill,
-    record_inspection,
     review_inspection,
     station_standing,
 )
 from stations.compliance.evidence import MAX_PHOTO_BYTES
 from stations.compliance.inspections import evidence_file
+from stations.compliance.records import may_read, require_inspection_access
 from web import schemas
 from web.deps import ChecklistsDep, EvidenceDep, OptionalUser, RegistryDep, SettingsDep, require_role
 from web.params import MAX_RECORD_ID, EvidenceId, InspectionId, StationId
@@ -62,8 +71,20 @@ class InspectionIn(BaseModel):
         default=None, description="default: the station's current checklist"
     )
     checklist_version: int | None = Field(default=None, ge=1, le=MAX_RECORD_ID)
-    corrects_id: int | None = Field(default=None, ge=1, le=MAX_RECORD_ID,
-                                    description="the inspection this one corrects")
+    corrects_id: int | None = Field(
+        default=None, ge=1, le=MAX_RECORD_ID,
+        description="the inspection this one corrects (yours, or any as an admin); "
+                    "waits for an admin's review",
+    )
+    client_id: str | None = Field(
+        default=None, max_length=64,
+        description="the draft's UUID, made on the device: one inspection per draft",
+    )
+    on_site: StrictBool | None = Field(
+        default=None,
+        description="false: not judged at the station (papers, photos, a call); waits for "
+                    "review. Otherwise judged from lon/lat (over 500 m away: off site)",
+    )
     set_location: bool = Field(
         default=False,
         description="把站点位置设为检查员所在位置（lon/lat）/ put the station where the inspector "
@@ -74,7 +95,7 @@ class InspectionIn(BaseModel):
 class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    decision: Literal["approved", "rejected"]
+    decision: Literal["approve", "reject", "approved", "rejected"]
     note: str | None = None
 
 
@@ -135,6 +156,8 @@ async def submission_body(request: Request) -> Submission:
     response_model_exclude_unset=True,
     openapi_extra=_BODY_DOC,
     summary="记录检查 / Log an inspection (inspector)",
+    responses={200: {"description": "this draft (client_id) was stored before: that one, "
+                                     '"repeat": true'}},
 )
 def create_inspection(
     user: Inspector,
@@ -142,10 +165,14 @@ def create_inspection(
     registry: RegistryDep,
     checklists: ChecklistsDep,
     store: EvidenceDep,
+    response: Response,
 ) -> dict[str, Any]:
-    inspection = record_inspection(
+    inspection, repeat = log_inspection(
         registry, user, submission, checklists=checklists, evidence=store
     )
+    if repeat:
+        response.status_code = 200
+        return inspection.as_dict() | {"repeat": True}
     return inspection.as_dict()
 
 
@@ -153,17 +180,20 @@ def create_inspection(
     "/api/inspections/{inspection_id}",
     response_model=schemas.InspectionOut,
     response_model_exclude_unset=True,
-    summary="单条检查记录 / One inspection",
+    summary="单条检查记录 / One inspection (staff of the station's region)",
 )
-def one_inspection(inspection_id: InspectionId, registry: RegistryDep, user: OptionalUser) -> dict[str, Any]:
-    return get_inspection(registry, inspection_id).as_dict(full=_full(user))
+def one_inspection(inspection_id: InspectionId, registry: RegistryDep, user: Reader) -> dict[str, Any]:
+    inspection = get_inspection(registry, inspection_id)
+    require_inspection_access(user, inspection)
+    return inspection.as_dict()
 
 
 @router.post(
     "/api/inspections/{inspection_id}/review",
     response_model=schemas.InspectionOut,
     response_model_exclude_unset=True,
-    summary="审核检查记录 / Approve or reject an inspection (admin)",
+    summary="审核检查记录 / Approve or reject an inspection (admin of the region, not its "
+            "inspector)",
 )
 def review(
     inspection_id: InspectionId, body: ReviewIn, user: Reviewer, registry: RegistryDep
@@ -173,35 +203,36 @@ def review(
 
 @router.get(
     "/api/inspections/{inspection_id}/evidence/{evidence_id}",
-    summary="检查照片 / A photo of an inspection",
+    summary="检查照片 / A photo of an inspection (staff of the station's region)",
     response_class=FileResponse,
 )
 def evidence_photo(
-    inspection_id: InspectionId, evidence_id: EvidenceId, _user: Reader, registry: RegistryDep, store: EvidenceDep
+    inspection_id: InspectionId, evidence_id: EvidenceId, user: Reader, registry: RegistryDep, store: EvidenceDep
 ) -> FileResponse:
+    require_inspection_access(user, get_inspection(registry, inspection_id))
     item, path = evidence_file(registry, store, inspection_id, evidence_id)
-    return FileResponse(path, media_type=item.media_type)
+    return FileResponse(path, media_type=item.media_type, headers={"Cache-Control": "private"})
 
 
 @router.get(
     "/api/stations/{station_id}/inspections",
     response_model=schemas.StationInspections,
     response_model_exclude_unset=True,
-    summary="站点检查记录与状况 / A station's inspections and standing",
+    summary="站点检查状况与记录 / A station's standing; its inspections for staff",
 )
 def station_inspections(
     station_id: StationId, registry: RegistryDep, settings: SettingsDep, user: OptionalUser
 ) -> dict[str, Any]:
-    """Anyone sees results and standing; inspectors, planners and admins also see who
-    inspected and where they stood."""
-    inspections = list_inspections(registry, station_id)
+    """Anyone sees the standing and the last verified date; staff (inspector, planner,
+    admin) whose region covers the station also see every inspection, whole."""
+    station = registry.get(station_id)
     standing = station_standing(registry, station_id, period_days=settings.inspection_period_days)
-    full = _full(user)
-    return {
-        "station_id": station_id,
-        **standing.as_dict(),
-        "inspections": [i.as_dict(full=full) for i in inspections],
-    }
+    public = {"station_id": station_id, "standing": standing.standing,
+              "last_verified": standing.as_dict()["last_verified"]}
+    if not may_read(user, station.adcode):
+        return public
+    inspections = list_inspections(registry, station_id)
+    return {**standing.as_dict(), **public, "inspections": [i.as_dict() for i in inspections]}
 
 
 @router.get(
@@ -217,7 +248,3 @@ def station_checklist(
     checklist = checklists.select(station.kind, station.adcode)
     filled = prefill(station, checklist, neighbours_frame(registry, station, checklist))
     return {"station_id": station.id, "checklist": checklist.as_dict(), "prefill": filled}
-
-
-def _full(user: User | None) -> bool:
-    return user is not None and user.may("read_inspections")

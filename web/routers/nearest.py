@@ -130,7 +130,9 @@ def nearest_body(services: Services, params: Mapping[str, Sequence[str]]) -> tup
     "`beyond` is the nearest one farther away. Where a "
     "road network covers the point (`stations network import`), results carry "
     "`road_distance_m` and `travel_minutes` (walking to outdoor-worker stations, driving "
-    "to driver homes) and are ranked by road distance among the geodesic candidates.",
+    "to driver homes) and are ranked by road distance among the geodesic candidates. "
+    "`live` is what the station's host (a notice) or people there (agreeing reports) say "
+    "now, or null; with `open_now`, a station a closure notice closes is left out.",
 )
 async def nearest(
     request: Request,

@@ -1,4 +1,5 @@
-"""Pages for people: ``/`` (drivers and riders), ``/planner`` and ``/inspect``.
+"""Pages for people: ``/`` (drivers and riders), ``/planner``, ``/inspect`` (with its
+service worker ``/inspect-sw.js``) and ``/host``.
 
 Each page is a Jinja2 template with plain JS and CSS from ``web/static/pages/`` (no build
 step, nothing from a CDN). The server renders the Chinese text; the page's script switches
@@ -14,15 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from stations.config import Settings
+from stations.core.live import NOTICE_KINDS
 from stations.core.vocab import CRITERIA, KINDS, SERVICES, STATUSES, Term
 from stations.render.assets import STATIC_URL, VENDORED
 from web.deps import SettingsDep
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+PAGES_DIR = Path(__file__).resolve().parent.parent / "static" / "pages"
 PAGE_TEXT_FILE = TEMPLATES_DIR / "page_text.json"
 LEAFLET_URL = STATIC_URL + VENDORED["leaflet"].rsplit("/", 1)[0] + "/"
 # the needs drivers and riders ask about most, as filter chips on the driver page
@@ -68,7 +71,7 @@ def vocabulary() -> dict[str, dict[str, dict[str, str]]]:
 def page_config(page: str, settings: Settings) -> dict[str, Any]:
     """What the page's script needs: tiles, vocabulary and its own part of the dictionary."""
     prefixes: tuple[str, ...] = ("common.", "driver.title", "planner.title", "inspect.title",
-                                 f"{page}.")
+                                 "host.title", f"{page}.")
     if page == "inspect":
         prefixes += ("planner.province", "planner.city", "planner.county")
     text = {k: v for k, v in page_text().items() if k.startswith(prefixes)}
@@ -108,6 +111,20 @@ def planner_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     return render(request, "planner", settings, table_columns=TABLE_COLUMNS)
 
 
+@router.get("/host", response_class=HTMLResponse)
+def host_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """Notices for a station (its host, staff in its region): closed, full, free spaces."""
+    return render(request, "host", settings, notice_kinds=NOTICE_KINDS)
+
+
 @router.get("/inspect", response_class=HTMLResponse)
 def inspect_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     return render(request, "inspect", settings)
+
+
+@router.get("/inspect-sw.js", include_in_schema=False)
+def inspect_service_worker() -> FileResponse:
+    """The inspector page's own service worker, scope ``/inspect`` (the driver page's
+    ``/sw.js`` keeps scope ``/``; the more specific scope controls ``/inspect``)."""
+    return FileResponse(PAGES_DIR / "inspect-sw.js", media_type="text/javascript",
+                        headers={"Cache-Control": "no-cache"})

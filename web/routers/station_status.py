@@ -1,4 +1,5 @@
-"""Suspend, revoke or reinstate a station: ``POST /api/stations/{id}/status`` (admin)."""
+"""Suspend, revoke or reinstate a station: ``POST /api/stations/{id}/status`` (admin of
+the station's region)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from stations.accounts.scope import require_station_access
 from stations.accounts.users import MAY, User
 from stations.core.text import LIMITS as TEXT_LIMITS
 from stations.io.export import station_feature
@@ -37,6 +39,7 @@ class StatusIn(BaseModel):
 def set_status(
     station_id: StationId, body: StatusIn, user: Admin, registry: RegistryDep
 ) -> dict[str, Any]:
+    require_station_access(user, registry.get(station_id))
     station = registry.set_status(
         station_id, body.status, reason=body.reason, actor=user.name, when=body.status_date
     )

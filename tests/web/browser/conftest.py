@@ -18,11 +18,13 @@ from stations.io.demo import seed_demo
 from stations.io.ledger import import_ledger
 from stations.store.registry import Registry
 from tests.support.browser import (
+    ADMIN,
     CHROMIUM,
     CHROMIUM_ARGS,
     DEVICES,
     INSPECTOR,
     PASSWORD,
+    PLANNER,
     TILE_HOST,
     XSS_ADDRESS,
     XSS_NAME,
@@ -54,6 +56,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                          XSS_ADDRESS, "drinking_water", "24/7", "", "active", ""])
     import_ledger(registry, ledger)
     add_user(registry, INSPECTOR, "inspector", PASSWORD)
+    add_user(registry, PLANNER, "planner", PASSWORD)
+    add_user(registry, ADMIN, "admin", PASSWORD)
     registry.close()
     settings = Settings(
         db=db, seed_demo=False, secret_key="browser-test-secret-0123456789-abcdefghijklmnop",

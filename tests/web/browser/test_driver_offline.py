@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from stations.core.hours import hours_at_minute, parse_hours
-from tests.support.browser import Visit, listed_ids, nearest, needs_chromium, new_visit
+from tests.support.browser import Visit, listed_ids, nearest, needs_chromium, new_visit, reload_offline
 
 pytestmark = needs_chromium
 
@@ -65,7 +65,7 @@ def test_offline_reload_and_search_answer_from_the_phone(phone: Visit, server: s
     page = ready_for_offline(phone)
     online = listed_ids(page)
     go_offline(phone)
-    page.reload()  # the browser's error page would have no #status
+    reload_offline(page)  # the browser's error page would have no #status
     status = page.locator("#status")
     expect(status).to_have_text(re.compile(
         r"^离线：用 \d+ 分钟前保存的数据。3 公里内找到 10 个驿站，按距离排列$"))

@@ -129,6 +129,40 @@ const Pages = (() => {
     return t("common.days", { n: Math.round(hours / 24) });
   }
 
+  /** When a live state ends, in China time: "18:30", or "12月1日 08:00" on another day. */
+  function clockText(iso) {
+    const when = new Date(iso);
+    const zone = { timeZone: "Asia/Shanghai" };
+    const day = (d) => d.toLocaleDateString("en-CA", zone);
+    const locale = lang === "en" ? "en-GB" : "zh-CN";
+    const time = when.toLocaleTimeString(locale, { ...zone, hour: "2-digit", minute: "2-digit" });
+    if (day(when) === day(new Date())) return time;
+    return `${when.toLocaleDateString(locale, { ...zone, month: "short", day: "numeric" })} ${time}`;
+  }
+
+  /** A live state in words: "已满 · 20 分钟前 2 人报告", "暂停开放 · 站方通告 · 至 18:00". */
+  function liveText(live) {
+    const services = live.services_unavailable.map((code) => term("services", code))
+      .join(t("common.day_list_sep"));
+    const fromReports = live.source === "reports";
+    let head;
+    if (live.state === "full") head = t("common.live_full");
+    else if (live.state === "closed") head = t(fromReports ? "common.live_closed_reported" : "common.live_closed");
+    else if (live.state === "open") {
+      head = live.free_spaces ? t("common.live_spaces", { n: live.free_spaces }) : t("common.live_open");
+    } else head = t("common.live_service", { services });
+    const parts = [head];
+    if (live.state !== "service_unavailable" && services) parts.push(t("common.live_service", { services }));
+    if (fromReports) {
+      const age = formatAge(Date.now() - new Date(live.since).getTime());
+      parts.push(t("common.live_reports", { age, n: live.reports }));
+    } else {
+      parts.push(t("common.live_notice"));
+      if (live.until) parts.push(t("common.live_until", { time: clockText(live.until) }));
+    }
+    return parts.join(" · ");
+  }
+
   // --- opening hours in words ------------------------------------------------------
 
   const weekday = (n) => t(`common.weekday_${n}`);
@@ -380,7 +414,7 @@ const Pages = (() => {
 
   return {
     config, t, term, el, safeHref, serviceIcon, formatDistance, formatTravel, formatReach, formatAge, formatTime,
-    hoursText, scheduleText, api, ApiError, setStatus,
+    hoursText, scheduleText, liveText, api, ApiError, setStatus,
     wgs84ToGcj02, gcj02ToWgs84, toDisplay, displayCrs, createMap, RegionPicker, ICONS,
     get lang() { return lang; },
   };

@@ -15,6 +15,7 @@
   const MODE_KEY = "stations.mode";
   const MAP_KEY = "stations.map_hidden";
   const APP_KEY = "stations.nav_app";
+  const DEVICE_KEY = "stations.device_id";
   const K = 10;
   const K_MOVING = 20; // more candidates, so that enough of them lie ahead
   const WALKING_MPS = 2.5; // faster than this is moving (e-bike, car)
@@ -45,6 +46,7 @@
     offline: null, // {savedAt, partial} when the answer came from the device
     notice: null, // a one-off remark put before the next status ("latitude first…")
     selected: null,
+    reportNote: null, // {id, text: () => words, isError} under the report buttons
     status: [() => t("driver.locating"), false],
   };
   let searchSeq = 0;
@@ -390,7 +392,18 @@
     return text ? el("span", { class: "travel" }, text) : null;
   }
 
-  const RESULT_BADGES = [distanceBadge, travelBadge, hoursBadge, aheadBadge, sideBadge, kindBadge];
+  /** The live state, unless it has ended (an answer kept for offline use may be old). */
+  const liveNow = (r) => (r.live && !(r.live.until && Date.parse(r.live.until) < Date.now())
+    ? r.live : null);
+
+  function liveBadge({ r }) {  // what the host or people there say now
+    const live = liveNow(r);
+    if (!live) return null;
+    return el("span", { class: `badge live ${live.state}`, dataset: { live: live.state } },
+      Pages.liveText(live));
+  }
+
+  const RESULT_BADGES = [distanceBadge, travelBadge, liveBadge, hoursBadge, aheadBadge, sideBadge, kindBadge];
 
   const badges = (item, context = {}) => RESULT_BADGES.map((badge) => badge(item, context)).filter(Boolean);
 
@@ -507,6 +520,90 @@
     return el("a", { href: safeHref(`tel:${phone.replace(/[^\d+]/g, "")}`) }, phone);
   }
 
+  // --- reports from the road --------------------------------------------------------
+
+  function deviceId() {
+    try {
+      let id = localStorage.getItem(DEVICE_KEY);
+      if (!id) {
+        id = crypto.randomUUID ? crypto.randomUUID()
+          : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+        localStorage.setItem(DEVICE_KEY, id);
+      }
+      return id;
+    } catch (_) {
+      return null; // no storage: the address alone counts
+    }
+  }
+
+  function note(id, make, isError = false) {
+    state.reportNote = { id, make, isError };
+    render();
+  }
+
+  function phonePosition() {
+    return new Promise((resolve, reject) => {
+      if (!("geolocation" in navigator)) reject(new Error("no geolocation"));
+      else {
+        navigator.geolocation.getCurrentPosition(resolve, reject,
+          { enableHighAccuracy: true, timeout: 20000, maximumAge: 30000 });
+      }
+    });
+  }
+
+  async function sendReport(r, report, service = null) {
+    note(r.id, () => t("driver.report_locating"));
+    let pos;
+    try {
+      pos = await phonePosition();
+    } catch (_) {
+      note(r.id, () => t("driver.report_no_position"), true);
+      return;
+    }
+    const device = deviceId();
+    const body = { state: report, lon: pos.coords.longitude, lat: pos.coords.latitude, crs: "wgs84" };
+    if (service) body.service = service;
+    if (device) body.device_id = device;
+    try {
+      const data = await api(`/api/stations/${encodeURIComponent(r.id)}/reports`, {
+        method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" },
+      });
+      r.live = data.live;
+      note(r.id, () => t(data.live ? "driver.report_shown" : "driver.report_pending"));
+    } catch (err) {
+      if (err.status === 422 && err.field === "position") {
+        const metres = Number(((/([\d,]+) m\b/.exec(err.message) || [])[1] || "0").replace(/,/g, ""));
+        note(r.id, () => t("driver.report_too_far", { distance: formatDistance(metres) }), true);
+      } else if (err.status === 429) {
+        const minutes = Number((/(\d+) s\b/.exec(err.message) || [])[1] || 3600) / 60;
+        note(r.id, () => t("driver.report_too_often", { minutes: Math.max(1, Math.round(minutes)) }), true);
+      } else note(r.id, () => t("common.error", { message: err.message }), true);
+    }
+  }
+
+  function reportBox(r) {
+    const choices = ["open", "closed"];
+    if (r.kind === "driver_home" || r.services.includes("truck_parking")) choices.push("full");
+    const select = el("select", { id: "report-service", class: "grow" },
+      r.services.map((code) => el("option", { value: code }, term("services", code))));
+    const noted = state.reportNote && state.reportNote.id === r.id ? state.reportNote : null;
+    return el("section", { class: "report", "aria-labelledby": "report-heading" },
+      el("h3", { id: "report-heading" }, t("driver.report")),
+      el("p", { class: "hint" }, t("driver.report_hint")),
+      el("div", { class: "report-choices", role: "group", "aria-labelledby": "report-heading" },
+        choices.map((code) => el("button", {
+          type: "button", dataset: { report: code }, onclick: () => sendReport(r, code),
+        }, t(`driver.report_${code}`)))),
+      r.services.length ? el("div", { class: "row report-service" },
+        el("label", { for: "report-service" }, t("driver.report_service")), select,
+        el("button", {
+          type: "button", dataset: { report: "service_missing" },
+          onclick: () => sendReport(r, "service_missing", select.value),
+        }, t("driver.report_service_send"))) : null,
+      el("p", { class: `report-note${noted && noted.isError ? " error" : ""}`, role: "status" },
+        noted ? noted.make() : ""));
+  }
+
   function showDetails(item) {
     const { r } = item;
     const first = preferredApp();
@@ -520,12 +617,14 @@
       el("button", { type: "button", class: "back", onclick: closeDetails }, t("driver.back")),
       el("h2", { id: "details-name", tabindex: "-1" }, r.name),
       el("p", { class: "meta" }, badges(item, { inDetails: true })),
+      ...(liveNow(r) && r.live.reason ? [el("p", { class: "live-reason" }, r.live.reason)] : []),
       el("dl", {}, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
       el("h3", {}, t("driver.services")),
       el("ul", { class: "service-list" }, r.services.map((code) => el("li", {},
         el("span", { "aria-hidden": "true" }, Pages.ICONS[code] || "•"), " ", term("services", code)))),
       el("div", { class: "navigate", role: "group", "aria-label": t("driver.navigate") },
         apps.map((app) => navLink(r, app))),
+      reportBox(r),
     );
     details.hidden = false;
     list.parentElement.hidden = true;

@@ -17,10 +17,21 @@
   const network = document.getElementById("network");
   const compliant = document.getElementById("compliant");
   const gaps = document.getElementById("gaps");
+  const radiusError = document.getElementById("radius-error");
+  const emptyNote = document.getElementById("empty-note");
+  const gapsSection = document.getElementById("gaps-section");
+  const gapsBody = document.querySelector("#gaps-table tbody");
+  const gapsCaption = document.getElementById("gaps-caption");
+  const gapsCsv = document.getElementById("download-gaps-csv");
+  const gapsXlsx = document.getElementById("download-gaps-xlsx");
+  const MAX_RADIUS_M = 200000;
   const headers = [...table.querySelectorAll("th[data-column]")];
   const columns = headers.map((th) => ({ name: th.dataset.column, numeric: !th.classList.contains("text") }));
 
-  const state = { rows: [], totals: null, sortBy: null, descending: false, status: ["planner.loading", null, false] };
+  const state = {
+    rows: [], totals: null, sortBy: null, descending: false, status: ["planner.loading", null, false],
+    empty: [], gaps: [], params: null,
+  };
   let seq = 0;
 
   const picker = new Pages.RegionPicker(
@@ -33,36 +44,132 @@
     setStatus(statusLine, t(key, vars), isError);
   }
 
+  /** The radius as the API checks it: more than 0, at most 200 km; null when fine. */
+  function radiusProblem() {
+    const raw = radius.value.trim();
+    if (raw === "" && radius.validity.badInput) return "planner.radius_bad";
+    if (raw === "") return null;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 1) return "planner.radius_bad";
+    if (value > MAX_RADIUS_M) return "planner.radius_too_large";
+    return null;
+  }
+
+  function showRadiusProblem(key) {
+    radiusError.hidden = !key;
+    radiusError.textContent = key ? t(key) : "";
+    radius.setAttribute("aria-invalid", key ? "true" : "false");
+    radius.setCustomValidity(key ? t(key) : "");
+  }
+
   function question() {
     const params = new URLSearchParams();
     if (picker.value) params.set("region", picker.value);
-    if (radius.value) params.set("radius_m", radius.value);
+    if (radius.value.trim()) params.set("radius_m", radius.value.trim());
     if (network.value) params.set("network", network.value);
     if (kind.value) params.set("kind", kind.value);
     if (compliant.checked) params.set("compliant_only", "true");
     return params;
   }
 
-  async function apply() {
-    const params = question();
+  /** Map and download links for the current question, in the page's language. */
+  function setLinks() {
+    if (!state.params) return;
+    const params = state.params;
     const mapParams = new URLSearchParams(params);
     if (gaps.checked) mapParams.set("gaps", "true");
-    history.replaceState(null, "", `${location.pathname}?${mapParams}`);
-    frame.src = `/maps/coverage?${mapParams}`;
-    csvLink.href = `/api/coverage.csv?${params}`;
-    xlsxLink.href = `/api/coverage.xlsx?${params}`;
+    mapParams.set("lang", Pages.lang);
+    const files = new URLSearchParams(params);
+    files.set("lang", Pages.lang);
+    const mapUrl = `/maps/coverage?${mapParams}`;
+    if (frame.getAttribute("src") !== mapUrl) frame.src = mapUrl;
+    csvLink.href = `/api/coverage.csv?${files}`;
+    xlsxLink.href = `/api/coverage.xlsx?${files}`;
+    gapsCsv.href = `/api/coverage/gaps.csv?${files}`;
+    gapsXlsx.href = `/api/coverage/gaps.xlsx?${files}`;
+  }
+
+  async function apply() {
+    const problem = radiusProblem();
+    showRadiusProblem(problem);
+    if (problem) {
+      say(problem, null, true);
+      return;
+    }
+    const params = question();
+    state.params = params;
+    const pageParams = new URLSearchParams(params);
+    if (gaps.checked) pageParams.set("gaps", "true");
+    history.replaceState(null, "", `${location.pathname}?${pageParams}`);
+    setLinks();
     const mine = ++seq;
     say("planner.loading");
+    gapsSection.hidden = !gaps.checked;
     try {
-      const data = await api(`/api/coverage?${params}`, { timeoutMs: 120000 });
+      const [data, gapList] = await Promise.all([
+        api(`/api/coverage?${params}`, { timeoutMs: 120000 }),
+        gaps.checked ? api(`/api/coverage/gaps?${params}&limit=50`, { timeoutMs: 120000 }) : null,
+      ]);
       if (mine !== seq) return;
       state.rows = data.regions;
       state.totals = data.region;
+      state.empty = (gapList ? gapList.empty : data.empty) || [];
+      state.gaps = gapList ? gapList.gaps : [];
       renderTable();
+      renderEmpty();
+      renderGaps();
       say("planner.loaded", { name: data.region.name, n: data.regions.length });
     } catch (err) {
       if (mine === seq) say(err.status === 0 ? "common.offline" : "common.error", { message: err.message }, true);
     }
+  }
+
+  /** What is not there (no stations, none compliant, no gaps): the same words as the map. */
+  function renderEmpty() {
+    emptyNote.hidden = state.empty.length === 0;
+    emptyNote.replaceChildren(...state.empty.map((e) => el("p", {}, Pages.lang === "en" ? e.en : e.zh)));
+  }
+
+  function number(value, digits = 1) {
+    return Number(value).toLocaleString(Pages.lang === "en" ? "en" : "zh-CN", { maximumFractionDigits: digits });
+  }
+
+  function renderGaps() {
+    const name = state.totals ? state.totals.name : "";
+    gapsCaption.textContent = t("planner.gaps_caption", { name });
+    if (!state.gaps.length) {
+      gapsBody.replaceChildren(el("tr", {}, el("td", { colSpan: 5, class: "text" }, t("planner.gaps_none"))));
+      return;
+    }
+    gapsBody.replaceChildren(...state.gaps.map((gap, i) => {
+      const [zh, en] = String(gap.reason || "").split(" / ");
+      const row = el("tr", { dataset: { h3: gap.h3 } },
+        el("td", { class: "text" }, el("button", {
+          type: "button", "aria-label": t("planner.gap_go", { n: i + 1 }),
+        }, String(i + 1))),
+        el("td", { class: "text" }, gap.county_name || gap.name || ""),
+        el("td", {}, number(gap.uncovered_weight)),
+        el("td", {}, gap.nearest_station_m == null ? "–" : Pages.formatDistance(gap.nearest_station_m)),
+        el("td", { class: "text" }, (Pages.lang === "en" ? en : zh) || zh || ""));
+      row.addEventListener("click", () => showGap(gap, i, row));
+      return row;
+    }));
+  }
+
+  /** Move the map to a gap: the map page is ours (same origin), so reach its Leaflet map. */
+  function showGap(gap, i, row) {
+    gapsBody.querySelectorAll("tr.current").forEach((r) => r.classList.remove("current"));
+    row.classList.add("current");
+    const win = frame.contentWindow;
+    if (!win || !win.L) return;
+    const map = Object.values(win).find((v) => v instanceof win.L.Map);
+    if (!map) return;
+    const where = Pages.toDisplay(gap.lon, gap.lat);
+    const zoom = Math.min(16, (gap.resolution || 8) + 6);
+    map.setView(where, zoom);
+    win.L.popup().setLatLng(where).setContent(win.document.createTextNode(
+      `#${i + 1} ${gap.county_name || gap.name || ""}`)).openOn(map);
+    frame.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
   function cell(row, column) {
@@ -127,11 +234,16 @@
     apply();
   });
   [kind, network, compliant, gaps].forEach((input) => input.addEventListener("change", () => apply()));
-  radius.addEventListener("change", () => { if (radius.checkValidity()) apply(); });
+  radius.addEventListener("change", () => apply());
+  radius.addEventListener("input", () => showRadiusProblem(radiusProblem()));
   document.addEventListener("langchange", () => {
     const [key, vars, isError] = state.status;
     say(key, vars, isError);
+    showRadiusProblem(radiusProblem());
     renderTable();
+    renderEmpty();
+    if (!gapsSection.hidden) renderGaps();
+    setLinks(); // the map and the files follow the language
   });
 
   async function start() {
