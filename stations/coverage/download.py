@@ -23,7 +23,6 @@ from openpyxl.styles import Alignment, Font
 
 from stations.core.vocab import KINDS, STATUSES
 from stations.coverage.analysis import CoverageResult
-from stations.io.safe_cells import csv_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMATS = {"int": "#,##0", "km2": "#,##0.00", "ratio": "0.0%", "m": "#,##0", "deg": "0.000000",
@@ -82,7 +81,9 @@ _LEVELS = {"country": ("全国", "country"), "province": ("省级", "province"),
 def formula_safe(value: Any) -> Any:
     """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the
     start), prefixed with ``'`` so it stays text; anything else unchanged."""
-    return csv_text(value)  # the one rule of every file the service writes (stations.io.safe_cells)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def coverage_rows(result: CoverageResult, lang: str = "zh"

@@ -3,8 +3,8 @@
 A spreadsheet program runs a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or
 a carriage return as a formula: a station named ``=HYPERLINK("http://evil","x")`` or
 ``+cmd|' /C calc'!A0`` would become a live link or a command in a planner's Excel.
-Every XLSX and CSV the service produces (exports, coverage downloads, gap lists,
-import reports) writes its cells through this module:
+Registry exports and import reports write their cells through this module (coverage
+downloads and gap lists follow the same rule in :mod:`stations.coverage.download`):
 
 - XLSX: text is written as a string cell (``data_type`` ``'s'``), never a formula, and
   keeps its exact value; characters XML cannot hold are replaced, so a bad stored value
