@@ -27,11 +27,7 @@ from schemathesis import GenerationMode  # noqa: E402
 
 EXAMPLES = int(os.environ.get("STATIONS_FUZZ_EXAMPLES", "6"))
 """Examples per operation, mode and role (STATIONS_FUZZ_EXAMPLES for a longer run)."""
-KNOWN_5XX: dict[str, str] = {
-    "GET /maps/coverage": "issue 12 (coverage maps): a map whose layer has no features, e.g. "
-                          "?compliant_only=true before any inspection, fails in folium's "
-                          "GeoJsonTooltip (AssertionError: field not available in the data)",
-}
+KNOWN_5XX: dict[str, str] = {}
 """``METHOD path`` → why a 5xx there is known and left to another issue; they are printed,
 not failed."""
 
