@@ -225,16 +225,31 @@ class InspectionOut(Open):
     distance_m: float | None = None
 
 
+class InspectionPublic(Open):
+    """What anyone may see of an inspection: when, the result, whether it counts."""
+
+    id: int
+    inspected_at: str
+    result: Literal["pass", "fail"]
+    passed: bool
+    superseded: bool = False
+    review_status: Literal["not_required", "pending_review", "approved", "rejected"] = (
+        "not_required")
+
+
 class StationInspections(Open):
-    """The public sees ``standing`` and ``last_verified``; staff of the station's region
-    also the last inspection's date and result and every inspection."""
+    """The public sees ``standing``, ``last_verified`` and each inspection's date and
+    result; staff of the station's region the last inspection's date and result and every
+    inspection whole."""
 
     station_id: str
     standing: str = Field(description="compliant | failing | overdue | never_inspected")
     last_verified: str | None = None
     last_inspected: str | None = Field(default=None, description="staff only")
     last_result: str | None = Field(default=None, description="staff only")
-    inspections: list[InspectionOut] | None = Field(default=None, description="staff only")
+    inspections: list[InspectionOut | InspectionPublic] | None = Field(
+        default=None, description="whole records for staff of the station's region; "
+                                  "date and result for everyone else")
 
 
 class ReviewWaiting(Open):

@@ -102,9 +102,21 @@ class Inspection:
         """Whether it may count toward the station's standing (if not superseded)."""
         return self.review_status in ("not_required", "approved")
 
+    def public_dict(self) -> dict[str, Any]:
+        """What anyone may see of an inspection: when, the result, and whether it counts
+        (no notes, criterion notes, evidence, inspector or position)."""
+        return {
+            "id": self.id,
+            "inspected_at": self.inspected_at.isoformat(),
+            "result": "pass" if self.passed else "fail",
+            "passed": self.passed,
+            "superseded": self.corrected_by is not None,
+            "review_status": self.review_status,
+        }
+
     def as_dict(self) -> dict[str, Any]:
         """The whole record, for staff of the station's region (notes, evidence, who,
-        where). The public sees a station's standing, never this."""
+        where). The public sees :meth:`public_dict`."""
         return {
             "id": self.id,
             "station_id": self.station_id,

@@ -109,7 +109,7 @@ MATRIX: dict[tuple[str, str], Case] = {
                       f"{_inspection(c, i)['evidence'][0]['id']}", {}), STAFF),
     ("GET", "/api/stations/{station_id}/inspections"): Case(
         lambda c, i: (f"/api/stations/{_station(c, i)}/inspections", {}), STAFF,
-        public=lambda body: "inspections" in body),
+        public=lambda body: any("inspector" in x for x in body["inspections"])),
     **{("GET", f"/api/queues/{q}"): Case(
         lambda c, i: (f"/api/queues/{c['queue']}",
                       {"params": {} if i else {"region": "340000"}}), STAFF)

@@ -223,15 +223,16 @@ def evidence_photo(
 def station_inspections(
     station_id: StationId, registry: RegistryDep, settings: SettingsDep, user: OptionalUser
 ) -> dict[str, Any]:
-    """Anyone sees the standing and the last verified date; staff (inspector, planner,
-    admin) whose region covers the station also see every inspection, whole."""
+    """Anyone sees the standing, the last verified date and each inspection's date and
+    result; staff (inspector, planner, admin) whose region covers the station see every
+    inspection whole (notes, criterion notes, evidence, who, where)."""
     station = registry.get(station_id)
     standing = station_standing(registry, station_id, period_days=settings.inspection_period_days)
     public = {"station_id": station_id, "standing": standing.standing,
               "last_verified": standing.as_dict()["last_verified"]}
-    if not may_read(user, station.adcode):
-        return public
     inspections = list_inspections(registry, station_id)
+    if not may_read(user, station.adcode):
+        return {**public, "inspections": [i.public_dict() for i in inspections]}
     return {**standing.as_dict(), **public, "inspections": [i.as_dict() for i in inspections]}
 
 

@@ -133,7 +133,11 @@ def test_the_public_sees_standing_and_last_verified_only(
     text = json.dumps(body, ensure_ascii=False)
     assert ("4711" in text) is sees_records and ("缺少牌匾" in text) is sees_records
     if not sees_records:
-        assert set(body) == {"station_id", "standing", "last_verified"}
+        assert set(body) == {"station_id", "standing", "last_verified", "inspections"}
+        listed = {i["id"]: i for i in body["inspections"]}  # when and the result, no more
+        assert listed[failed["id"]]["result"] == "fail" and listed[passed["id"]]["passed"]
+        for record in listed.values():
+            assert not set(PRIVATE) & set(record), record
         one = client.get(f"/api/inspections/{failed['id']}")
         assert one.status_code == 401 and "4711" not in one.text
         photo = client.get(f"/api/inspections/{passed['id']}/evidence/1")
@@ -150,7 +154,8 @@ def test_staff_outside_the_stations_region_see_what_the_public_sees(client: Test
     stored = log(client, notes="门禁密码 4711")
     acting_as(client, "planner", region="340000")  # Anhui; ZZ1 is in Zhengzhou
     body = station_inspections(client, user="planner")
-    assert set(body) == {"station_id", "standing", "last_verified"}
+    assert set(body) == {"station_id", "standing", "last_verified", "inspections"}
+    assert "4711" not in json.dumps(body, ensure_ascii=False)
     one = client.get(f"/api/inspections/{stored['id']}", headers=bearer("planner"))
     assert one.status_code == 403 and "4711" not in one.text
     photo = client.get(f"/api/inspections/{stored['id']}/evidence/1", headers=bearer("planner"))
