@@ -27,7 +27,8 @@ class Legend(MacroElement):
     """A box with the title, the colour keys and notes (content is pre-escaped).
 
     It folds: a ``<details>`` element, open on screens 600 px wide or more and closed
-    (just its summary) on phones, where it would cover the map.
+    (just its summary) on phones, where it would cover the map; there it sits above the
+    scale bar instead of beside it.
     """
 
     _template = Template("""
@@ -45,6 +46,7 @@ class Legend(MacroElement):
           var box = document.currentScript.previousElementSibling;
           if (window.matchMedia && window.matchMedia("(max-width: 599px)").matches) {
             box.open = false;
+            box.style.bottom = "64px";  /* above the scale bar, which it would cover */
           }
         })();
         </script>

@@ -139,3 +139,16 @@ def test_the_map_and_files_follow_the_language(browser: Any, server: str) -> Non
     assert "lang=en" in (page.locator("#download-xlsx").get_attribute("href") or "")
     v.context.close()
     v.check()
+
+
+def test_the_legend_never_covers_the_scale_bar(screen: Visit) -> None:
+    page = screen.open("/maps/coverage?region=410185")
+    scale = page.locator(".leaflet-control-scale")
+    legend = page.locator("details.stations-legend")
+    expect(scale).to_be_visible()
+    expect(legend).to_be_visible()
+    a, b = scale.bounding_box(), legend.bounding_box()
+    assert a is not None and b is not None
+    apart = (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+             or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+    assert apart, (screen.name, a, b)  # type: ignore[attr-defined]
