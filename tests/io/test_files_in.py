@@ -21,21 +21,11 @@ from stations.coverage.demand import read_demand
 from stations.errors import LedgerInvalid
 from stations.io.ledger import import_ledger
 from stations.store.registry import Registry
+from tests.support.ledgers import declare_dimension
 
 MB = 1024 * 1024
 
 
-def declare_dimension(path: Path, ref: str) -> None:
-    with zipfile.ZipFile(path) as package:
-        parts = {name: package.read(name) for name in package.namelist()}
-    name = "xl/worksheets/sheet1.xml"
-    xml = parts[name].decode()
-    xml = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{ref}"', xml) if "<dimension" in xml \
-        else xml.replace("<sheetData", f'<dimension ref="{ref}"/><sheetData', 1)
-    parts[name] = xml.encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
-        for part, data in parts.items():
-            package.writestr(part, data)
 
 
 def test_20k_rows_declaring_the_whole_sheet_are_read_fast(registry: Registry, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from stations.io.cells import CellError, read_degrees, read_pair, read_services
 from stations.io.export import export_stations
 from stations.io.ledger import import_ledger
 from stations.store.registry import Registry
+from tests.support.ledgers import declare_dimension
 from tests.support.messy import write_gbk_csv, write_messy_xlsx
 
 WriteCsv = Callable[..., Path]
@@ -256,24 +257,11 @@ def test_a_workbook_declaring_the_whole_sheet_is_read_in_its_used_range(
         sheet.append([f"驿站{i}", "outdoor_worker_station", 113.6 + i / 1000, 34.7])
     path = tmp_path / "huge-dimension.xlsx"
     book.save(path)
-    _declare_dimension(path, "A1:XFD1048576")
+    declare_dimension(path, "A1:XFD1048576")
     report = import_ledger(registry, path, dry_run=True)
     assert report.rows == 50
 
 
-def _declare_dimension(path: Path, ref: str) -> None:
-    import zipfile
-
-    with zipfile.ZipFile(path) as package:
-        parts = {name: package.read(name) for name in package.namelist()}
-    name = "xl/worksheets/sheet1.xml"
-    xml = parts[name].decode()
-    xml = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{ref}"', xml) if "<dimension" in xml \
-        else xml.replace("<sheetData", f'<dimension ref="{ref}"/><sheetData', 1)
-    parts[name] = xml.encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
-        for part, data in parts.items():
-            package.writestr(part, data)
 
 
 def test_a_single_line_too_long_is_refused_without_reading_it_whole(registry: Registry, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from stations.accounts.passwords import hash_password
 from stations.io.ledger import import_ledger
 from stations.store.compliance_tables import UserRow
 from stations.store.registry import Registry
-from tests.support.ledgers import GOOD_ROWS
+from tests.support.ledgers import GOOD_ROWS, write_ledger
 
 SIX_HAVE = ("signage", "layout", "facilities", "functions", "management", "on_map")
 PASSWORD = "correct horse 1"  # passes the password policy (10+ characters, not common)
@@ -29,6 +29,19 @@ AT: dict[str, dict[str, float]] = {
 def seed(registry: Registry, write_csv: Callable[..., Path]) -> None:
     """The four stations of GOOD_ROWS, located (adcode, county) by the real importer."""
     import_ledger(registry, write_csv(GOOD_ROWS))
+
+
+def seeded_file(folder: Path) -> str:
+    """A SQLite registry in ``folder`` with :func:`seed`'s stations and
+    :func:`add_role_users`' accounts; its URL."""
+    url = f"sqlite:///{folder / 'stations.db'}"
+    registry = Registry.open(url)
+    try:
+        seed(registry, lambda rows, **_: write_ledger(folder / "ledger.csv", rows))
+        add_role_users(registry)
+    finally:
+        registry.close()
+    return url
 
 
 @lru_cache(maxsize=1)

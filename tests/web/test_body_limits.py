@@ -20,8 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from stations.config import Settings
-from stations.store.registry import Registry
-from tests.support.compliance import add_role_users, seed
+from tests.support.compliance import seeded_file
 from tests.support.live_server import serve_process
 from web.app import BODY_LIMITS, DEFAULT_BODY_LIMIT, create_app
 from web.middleware import MB
@@ -35,22 +34,7 @@ MEASURED: dict[str, float] = {}  # figures for the report (printed with -s)
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, int]]:
     """``stations serve`` on a seeded SQLite file: (port, pid)."""
     tmp = tmp_path_factory.mktemp("limits")
-    url = f"sqlite:///{tmp / 'stations.db'}"
-    registry = Registry.open(url)
-
-    def write_csv(rows: list[list[str]], **_: object) -> Path:
-        import csv
-
-        from tests.support.ledgers import LEDGER_HEADER
-
-        path = tmp / "ledger.csv"
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerows([LEDGER_HEADER, *rows])
-        return path
-
-    seed(registry, write_csv)
-    add_role_users(registry)
-    registry.close()
+    url = seeded_file(tmp)
     with serve_process(url, tmp) as (port, pid):
         # warm up: the first demand request imports the form parser and coverage code
         small = [b"--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"d.csv\"\r\n\r\n"

@@ -12,13 +12,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 import requests
 
-from stations.store.registry import Registry
-from tests.support.compliance import PASSWORD, ROLES, add_role_users, seed
+from tests.support.compliance import PASSWORD, ROLES, seeded_file
 from tests.support.live_server import serve_process
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -35,22 +33,7 @@ not failed."""
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("fuzz")
-    url = f"sqlite:///{tmp / 'stations.db'}"
-    registry = Registry.open(url)
-
-    def write_csv(rows: list[list[str]], **_: object) -> Path:
-        import csv
-
-        from tests.support.ledgers import LEDGER_HEADER
-
-        path = tmp / "ledger.csv"
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerows([LEDGER_HEADER, *rows])
-        return path
-
-    seed(registry, write_csv)
-    add_role_users(registry)
-    registry.close()
+    url = seeded_file(tmp)
     # its own process: the server does not wait for the GIL while Hypothesis generates
     with serve_process(url, tmp) as (port, _pid):
         base = f"http://127.0.0.1:{port}"
