@@ -42,6 +42,8 @@ _COUNTRY_ALIASES = (COUNTRY_NAME, "中华人民共和国", "全国")
 _LOCATE_COLUMNS = ["province", "city", "county", "adcode"]
 # Shortest length of a degree of latitude on WGS-84 (at the equator), in metres.
 _MIN_M_PER_DEGREE = 110_574.0
+_MANY_POINTS = 2_000
+"""From this many points on, :meth:`county_index` queries the counties against the points."""
 
 
 @dataclass(frozen=True)
@@ -339,7 +341,12 @@ class _Bundle:
         points = shapely.points(lon, lat)
         county = np.full(len(points), unassigned)
         snap_m = np.full(len(points), np.nan)
-        inside, hit = self._tree.query(points, predicate="intersects")
+        if len(points) > _MANY_POINTS:
+            # Many points: query a tree of the points with each county, which GEOS prepares
+            # once (about 3 times faster for a national ledger than a query per point).
+            hit, inside = shapely.STRtree(points).query(self._tree.geometries, predicate="covers")
+        else:
+            inside, hit = self._tree.query(points, predicate="intersects")
         # on a shared border the lower adcode wins, whatever the order of the hits
         np.minimum.at(county, inside, hit)
         snap_m[inside] = 0.0

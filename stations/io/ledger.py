@@ -14,6 +14,7 @@ re-import without coordinates keeps a location set on site since.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,13 +27,15 @@ from geodata.crs import parse_crs, to_wgs84
 from geodata.errors import GeodataError
 from geodata.geodesy import distance_m
 from geodata.regions import locate, region
-from stations.core.model import REGION_FIELDS, Station
+from stations.core.model import REGION_FIELDS
 from stations.core.vocab import KIND_ALIASES, KINDS
 from stations.errors import InvalidInput, LedgerInvalid, RowProblem
-from stations.io.places import PlaceError, mismatch, row_scope, unlocated_place
+from stations.io.columns import Parsed, Stations, parse_records
+from stations.io.places import PlaceError, address_head, named_mismatch, row_scope, unlocated_place
 from stations.io.report import Duplicate, ImportReport, write_report
-from stations.io.rows import Finding, parse_row
-from stations.io.tabular import Row, Table, read_table
+from stations.io.rows import Finding
+from stations.io.table import Records, Row
+from stations.io.tabular import Table, read_table
 from stations.store.engine import gc_paused
 from stations.store.registry import Registry
 
@@ -40,6 +43,7 @@ __all__ = ["Duplicate", "ImportReport", "import_ledger", "validate_table", "find
 
 Progress = Callable[[str, int, int], None]
 DUPLICATE_RADIUS_M = 50.0
+_SPACE = re.compile(r"\s")
 
 
 def import_ledger(
@@ -99,11 +103,12 @@ def import_ledger(
         if not dry_run:
             if on_progress:
                 on_progress("保存 / saving", 0, len(stations))
-            counts = registry.save_many(stations, actor=actor)
+            counts = registry.save_columns(stations.columns, actor=actor,
+                                           source=f"台账 / ledger {Path(path).name}")
             if on_progress:
                 on_progress("保存 / saving", len(stations), len(stations))
     return ImportReport(str(path), len(stations), counts, duplicates, table.unknown_columns, dry_run,
-                        unlocated=sum(not st.located for st in stations), warnings=warnings,
+                        unlocated=len(stations.unlocated), warnings=warnings,
                         notes=table.notes)
 
 
@@ -126,74 +131,80 @@ def _region(key: str | None) -> str | None:
 
 
 def _cells(table: Table) -> dict[tuple[int, str], str | None]:
-    return {(row.number, name): value for row in table.rows for name, value in row.values.items()}
+    records = table.records
+    return {(number, name): value for name, column in records.columns.items()
+            for number, value in zip(records.numbers, column, strict=True)}
 
 
 def validate_table(
     table: Table, *, crs: str = "wgs84", on_progress: Progress | None = None,
     kind: str | None = None, region: str | None = None,
-) -> tuple[list[Station], list[Finding]]:
+) -> tuple[Stations, list[Finding]]:
     """Turn rows into stations, or raise LedgerInvalid listing every problem.
 
     Returns the stations and the warnings (which do not stop an import).
     """
-    problems: list[RowProblem] = []
-    warnings: list[Finding] = []
-    parsed: list[tuple[Row, dict[str, object]]] = []
-    seen_ids: dict[str, int] = {}
-    total = len(table.rows)
+    records = table.records
+    total = len(records)
     if total == 0:
         raise LedgerInvalid([RowProblem(table.path, 1, "file", "没有数据行 / no data rows")])
-    for i, row in enumerate(table.rows):
-        fields, row_problems, row_warnings = parse_row(row, kind)
-        warnings += row_warnings
-        for fname, reason in row_problems:
-            problems.append(RowProblem(table.path, row.number, fname, reason))
-        sid = fields.get("id")
-        if isinstance(sid, str):
-            if sid in seen_ids:
-                problems.append(RowProblem(
-                    table.path, row.number, "id",
-                    f"编号重复 / duplicate id {sid!r} (第 {seen_ids[sid]} 行 / row {seen_ids[sid]})",
-                ))
-            else:
-                seen_ids[sid] = row.number
-        parsed.append((row, fields))
-        if on_progress and (i % 5000 == 0 or i == total - 1):
-            on_progress("校验 / validating", i + 1, total)
+    if on_progress:
+        on_progress("校验 / validating", 0, total)
+    parsed = parse_records(records, kind)
+    numbers = records.numbers
+    problems = [RowProblem(table.path, numbers[j], f, reason) for j, f, reason in parsed.problems]
+    warnings = list(parsed.warnings)
+    _duplicate_ids(table, parsed.fields["id"], problems)
     lon, lat = _locations(table, parsed, crs, problems)
     places = _places(table, parsed, lon, region, problems)
+    if on_progress:
+        on_progress("校验 / validating", total, total)
     if problems:
         raise LedgerInvalid(sorted(problems, key=lambda p: p.row), warnings)
     located = np.isfinite(lon)
     regions = locate(lon[located], lat[located]) if located.any() else None
-    columns = {name: np.full(len(parsed), None, dtype=object) for name in REGION_FIELDS}
+    columns = {name: np.full(total, None, dtype=object) for name in REGION_FIELDS}
     if regions is not None:
         for name in REGION_FIELDS:
             columns[name][located] = regions[name].to_numpy(dtype=object)
     for j, found in places.items():
         columns["adcode"][j], columns["province"][j] = found.adcode, found.province
         columns["city"][j], columns["county"][j] = found.city, found.county
-    warnings += _mismatches(table, parsed, located, columns, region)
-    stations = []
-    for j, (_row, f) in enumerate(parsed):
-        has = located[j]
-        x, y = (float(lon[j]), float(lat[j])) if has else (None, None)
-        sid = f.get("id") or _generated_id(str(f["kind"]), str(f["name"]), x, y, f.get("address"))
-        stations.append(Station(
-            id=str(sid), name=str(f["name"]), kind=str(f["kind"]), lon=x, lat=y,
-            address=f.get("address"),  # type: ignore[arg-type]
-            host=f.get("host"),  # type: ignore[arg-type]
-            services=f.get("services", ()),  # type: ignore[arg-type]
-            truck_parking_capacity=f.get("truck_parking_capacity"),  # type: ignore[arg-type]
-            opening_hours=f.get("opening_hours"),  # type: ignore[arg-type]
-            phone=f.get("phone"),  # type: ignore[arg-type]
-            status=str(f.get("status") or "active"),
-            status_date=f.get("status_date"),  # type: ignore[arg-type]
-            status_reason=f.get("status_reason"),  # type: ignore[arg-type]
-            **{name: columns[name][j] for name in REGION_FIELDS},
-        ))
-    return stations, sorted(warnings, key=lambda w: w.row)
+    warnings += _mismatches(records, parsed, located, columns, region)
+    return _stations(parsed, numbers, lon, lat, located, columns), sorted(warnings, key=lambda w: w.row)
+
+
+def _duplicate_ids(table: Table, ids: list[str | None], problems: list[RowProblem]) -> None:
+    numbers = table.records.numbers
+    seen: dict[str, int] = {}
+    for j, sid in enumerate(ids):
+        if sid is None:
+            continue
+        first = seen.setdefault(sid, numbers[j])
+        if first != numbers[j]:
+            problems.append(RowProblem(
+                table.path, numbers[j], "id",
+                f"编号重复 / duplicate id {sid!r} (第 {first} 行 / row {first})",
+            ))
+
+
+def _stations(parsed: Parsed, numbers: list[int], lon: np.ndarray, lat: np.ndarray,
+              located: np.ndarray, regions: dict[str, np.ndarray]) -> Stations:
+    f = parsed.fields
+    xs, ys = lon.astype(object), lat.astype(object)
+    xs[~located] = ys[~located] = None
+    x_list, y_list = xs.tolist(), ys.tolist()
+    ids = f["id"]
+    if None in ids:
+        ids = [sid or _generated_id(str(k), str(name), x, y, address)
+               for sid, k, name, x, y, address in zip(ids, f["kind"], f["name"], x_list, y_list,
+                                                       f["address"], strict=True)]
+    columns = {"id": ids, "lon": x_list, "lat": y_list} | {
+        name: f[name] for name in ("name", "kind", "address", "host", "services",
+                                   "truck_parking_capacity", "opening_hours", "phone", "status",
+                                   "status_date", "status_reason")}
+    columns |= {name: regions[name].tolist() for name in REGION_FIELDS}
+    return Stations(columns, numbers)
 
 
 def _generated_id(kind: str, name: str, lon: float | None, lat: float | None, address: object) -> str:
@@ -210,70 +221,90 @@ def _scope(row: Row, region: str | None) -> tuple[str | None, Place | None]:
                      v.get("county") or row.context)
 
 
-def _places(table: Table, parsed: list[tuple[Row, dict[str, object]]], lon: np.ndarray,
+def _scopes(records: Records, region: str | None) -> Callable[[int], str | None]:
+    """The adcode each row is known to lie in (by index), from the context columns."""
+    cols = records.columns
+    if not {"province", "city", "adcode", "county"} & set(cols) and records.contexts is None:
+        known = row_scope(region, None, None, None, None)[0]
+        return lambda j: known
+    none = [None] * len(records)
+    province, city, adcode = (cols.get(c, none) for c in ("province", "city", "adcode"))
+    county, context = cols.get("county", none), records.contexts or none
+
+    def scope(j: int) -> str | None:
+        return row_scope(region, province[j], city[j], adcode[j], county[j] or context[j])[0]
+    return scope
+
+
+def _places(table: Table, parsed: Parsed, lon: np.ndarray,
             region: str | None, problems: list[RowProblem]) -> dict[int, Place]:
     """The region of every row without coordinates, from its address."""
     found: dict[int, Place] = {}
-    for j in np.flatnonzero(~np.isfinite(lon)):
-        row, fields = parsed[j]
+    for j in np.flatnonzero(~np.isfinite(lon)).tolist():
+        row = table.records.row(j)
         if "lon" in row.values and (row.values.get("lon") or row.values.get("lat")):
             continue  # bad coordinates: already a problem
         if row.values.get("coordinates"):
             continue
         scope, county = _scope(row, region)
         try:
-            found[int(j)] = unlocated_place(row.values.get("address"), scope, county)
+            found[j] = unlocated_place(row.values.get("address"), scope, county)
         except PlaceError as exc:
             problems.append(RowProblem(table.path, row.number, "address", str(exc)))
     return found
 
 
-def _mismatches(table: Table, parsed: list[tuple[Row, dict[str, object]]], located: np.ndarray,
+def _mismatches(records: Records, parsed: Parsed, located: np.ndarray,
                 columns: dict[str, np.ndarray], region: str | None) -> list[Finding]:
+    """Rows whose address names another county or city than the point's (:func:`mismatch`),
+    each distinct address head read once."""
+    addresses = parsed.fields["address"]
+    adcodes, counties = columns["adcode"].tolist(), columns["county"].tolist()
+    scope = _scopes(records, region)
+    heads: dict[tuple[str, str | None, str], list[int]] = {}
+    for j in np.flatnonzero(located).tolist():
+        address, county = addresses[j], counties[j]
+        if not address or not isinstance(adcodes[j], str) or (county and county in address):
+            continue  # nothing to compare, or the address names the point's county
+        heads.setdefault((address_head(address), scope(j), adcodes[j]), []).append(j)
     out = []
-    for j in np.flatnonzero(located):
-        row = parsed[j][0]
-        address = row.values.get("address")
-        if not address:
-            continue
-        adcode = columns["adcode"][j]
-        if not isinstance(adcode, str):
-            continue
-        scope, _county = _scope(row, region)
-        reason = mismatch(address, scope, None, (adcode, columns["county"][j], columns["city"][j]))
+    for key, rows in heads.items():
+        reason = named_mismatch(*key)
         if reason:
-            out.append(Finding(row.number, "address", "address", reason, address))
+            out += [Finding(records.numbers[j], "address", "address", reason,
+                            records.columns["address"][j]) for j in rows]
     return out
 
 
-def _keep_stored_locations(registry: Registry, stations: list[Station]) -> list[Station]:
+def _keep_stored_locations(registry: Registry, stations: Stations) -> Stations:
     """A row without coordinates never erases a location set since (on site)."""
-    unlocated = [st.id for st in stations if not st.located]
+    unlocated = stations.unlocated
     if not unlocated:
         return stations
-    stored = {k: v for k, v in registry.get_many(unlocated).items() if v.located}
-    if not stored:
-        return stations
-    return [st.with_changes(lon=stored[st.id].lon, lat=stored[st.id].lat,
-                            **{n: getattr(stored[st.id], n) for n in REGION_FIELDS})
-            if st.id in stored else st for st in stations]
+    columns = stations.columns
+    stored = {k: v for k, v in registry.get_many(columns["id"][j] for j in unlocated).items() if v.located}
+    for j in unlocated:
+        kept = stored.get(columns["id"][j])
+        if kept is not None:
+            for name in ("lon", "lat", *REGION_FIELDS):
+                columns[name][j] = getattr(kept, name)
+    return stations
 
 
 def _locations(
-    table: Table, parsed: list[tuple[Row, dict[str, object]]], crs: str, problems: list[RowProblem]
+    table: Table, parsed: Parsed, crs: str, problems: list[RowProblem]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Convert valid coordinates to WGS-84 and refuse those that cannot be in China."""
-    lon = np.array([f.get("lon", np.nan) for _, f in parsed], dtype="float64")
-    lat = np.array([f.get("lat", np.nan) for _, f in parsed], dtype="float64")
+    lon, lat = parsed.lon, parsed.lat
     ok = np.isfinite(lon) & np.isfinite(lat)
     inside = np.zeros(len(lon), dtype=bool)
     if ok.any():
         inside[ok] = in_china(lon[ok], lat[ok])
     for j in np.flatnonzero(ok & ~inside):
-        row = parsed[j][0]
         hint = explain_not_in_china(float(lon[j]), float(lat[j]))
         reason = f"坐标不在中国境内 / not a location in China: ({lon[j]}, {lat[j]})"
-        problems.append(RowProblem(table.path, row.number, "lon,lat", reason + (f"; {hint}" if hint else "")))
+        problems.append(RowProblem(table.path, table.records.numbers[j], "lon,lat",
+                                   reason + (f"; {hint}" if hint else "")))
     wlon, wlat = lon.copy(), lat.copy()
     good = ok & inside
     if good.any() and crs != "wgs84":
@@ -282,22 +313,23 @@ def _locations(
     return np.round(wlon, 7), np.round(wlat, 7)
 
 
-def find_duplicates(stations: list[Station], table: Table, registry: Registry | None) -> list[Duplicate]:
+def find_duplicates(stations: Stations, table: Table, registry: Registry | None) -> list[Duplicate]:
     """Stations with the same name within 50 m: within the file and against the registry."""
-    rows = {st.id: f"{table.path}:{r.number}" for st, r in zip(stations, table.rows, strict=True)}
-    frame = pd.DataFrame(
-        {"id": [s.id for s in stations], "name": [s.name for s in stations],
-         "lon": [s.lon for s in stations], "lat": [s.lat for s in stations]}
-    )
+    columns = stations.columns
+    rows = _RowLabels(table, columns["id"])
+    frame = pd.DataFrame({name: columns[name] for name in ("id", "name", "lon", "lat")})
     frame = frame[frame["lon"].notna()]
     if registry is not None:
         stored = registry.locations()
         stored = stored[~stored["id"].isin(frame["id"]) & stored["lon"].notna()]
         frame = pd.concat([frame, stored], ignore_index=True)
-    key = frame["name"].str.replace(r"\s+", "", regex=True)
-    frame = frame[key.duplicated(keep=False)]
+    key = frame["name"]
+    if _SPACE.search("".join(key)):
+        key = key.str.replace(r"\s+", "", regex=True)
+    repeated = key.duplicated(keep=False)
+    frame = frame[repeated]
     found: list[Duplicate] = []
-    for name, group in frame.groupby(key[key.duplicated(keep=False)]):
+    for name, group in frame.groupby(key[repeated]):
         ids, lons, lats = group["id"].to_numpy(), group["lon"].to_numpy(), group["lat"].to_numpy()
         for a in range(len(ids)):
             d = distance_m(lons[a], lats[a], lons[a + 1:], lats[a + 1:])
@@ -311,3 +343,18 @@ def find_duplicates(stations: list[Station], table: Table, registry: Registry | 
                         float(np.atleast_1d(d)[b]),
                     ))
     return found
+
+
+class _RowLabels:
+    """``FILE:ROW`` of a station of the file by id, made only for the few asked for."""
+
+    def __init__(self, table: Table, ids: list[str]) -> None:
+        self._path = table.path
+        self._number = dict(zip(ids, table.records.numbers, strict=True))
+
+    def __contains__(self, sid: object) -> bool:
+        return sid in self._number
+
+    def get(self, sid: str, default: str) -> str:
+        number = self._number.get(sid)
+        return default if number is None else f"{self._path}:{number}"

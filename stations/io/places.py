@@ -116,11 +116,21 @@ def mismatch(address: str | None, scope: str | None, county: Place | None,
         return None
     if county_name and county_name in address:
         return None  # the fast, common case: the address names the county the point is in
-    # Region names come before the street and number ("南宁市第1街1号"): reading only that
-    # part lets one parse serve every address of a city (parse_address is cached).
+    return named_mismatch(address_head(address), scope, adcode)
+
+
+def address_head(address: str) -> str:
+    """The part of an address before its first digit: region names come before the street
+    and number ("南宁市第1街1号"), so one reading of it serves every address of a city."""
     named = _LEADING.match(address)
+    return named.group() if named else address
+
+
+@lru_cache(maxsize=65536)
+def named_mismatch(named: str, scope: str | None, adcode: str) -> str | None:
+    """:func:`mismatch` for the head of an address (:func:`address_head`)."""
     try:
-        found = address_place(named.group() if named else address, scope, None)
+        found = address_place(named, scope, None)
     except (AmbiguousAddress, GeodataError):
         return None
     if found is None:

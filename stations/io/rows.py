@@ -21,6 +21,14 @@ from stations.io.cells import CellError, halfwidth, read_degrees, read_pair, rea
 from stations.io.table import Row
 
 _PHONE_RE = re.compile(r"^[0-9０-９+\-()（） *＊转#,，;；/、]{3,64}$")
+_DIGIT = re.compile(r"[0-9０-９]")
+_CODES = frozenset(SERVICE_CODES)
+_ORDER = {code: i for i, code in enumerate(SERVICE_CODES)}
+_PHONE_CHARS = r"[0-9０-９+\-()（） *＊转#,，;；/、]"
+# One line that is a phone number; lookaheads are atomic and the line is matched one way
+# only, so a column that does not match fails in linear time.
+_ONE_PHONE = rf"(?=[^\n]{{3,64}}(?:\n|\Z))(?=[^\n0-9０-９]*[0-9０-９]){_PHONE_CHARS}+"
+_PHONES = re.compile(rf"(?:{_ONE_PHONE}\n)*{_ONE_PHONE}")
 MAX_ID_CHARS = 64
 TEXT_FIELDS = ("id", "name", "address", "host", "status_reason", "opening_hours", "phone", "services")
 """Free text of a row, checked by :func:`stations.core.text.clean_text` (the API and the
@@ -64,7 +72,7 @@ def parse_row(row: Row, default_kind: str | None = None
 
     phone = v.get("phone")
     if phone:
-        if not _PHONE_RE.match(phone) or not re.search(r"[0-9０-９]", phone):
+        if not phone_ok(phone):
             problems.append(("phone", f"电话号码无效 / not a phone number: {phone!r}"))
         else:
             out["phone"] = phone
@@ -113,44 +121,95 @@ def _status(status: str | None, out: dict[str, object], problems: Problems) -> N
 
 def _services(row: Row, out: dict[str, object], problems: Problems, warnings: list[Finding]) -> None:
     text = row.values.get("services")
-    services, capacity, unknown = read_services(text)
+    services, capacity, unknown, cap_problem = services_cell(text, row.values.get("truck_parking_capacity"))
     for word in unknown:
         warnings.append(Finding(row.number, "services", "services",
                                 f"未识别的服务，已忽略 / unknown service word {word!r} left out "
                                 f"(可用 / known: {', '.join(SERVICE_CODES)})", text))
+    if cap_problem:
+        problems.append(("truck_parking_capacity", cap_problem))
     out["services"] = services
-    cap_text = row.values.get("truck_parking_capacity")
+    if capacity is not None:
+        out["truck_parking_capacity"] = capacity
+
+
+def services_cell(text: str | None, cap_text: str | None
+                  ) -> tuple[tuple[str, ...], int | None, tuple[str, ...], str | None]:
+    """Services, truck spaces, unknown service words and a problem with the spaces cell."""
+    services, capacity, unknown = _code_list(text) or read_services(text)
+    problem = None
     if cap_text:
         try:
             capacity = int(float(halfwidth(cap_text)))
             if capacity < 0:
                 raise ValueError
         except ValueError:
-            problems.append(("truck_parking_capacity", f"不是非负整数 / not a whole number ≥ 0: {cap_text!r}"))
-    if capacity is not None:
-        out["truck_parking_capacity"] = capacity
-        if "truck_parking" not in services:
-            out["services"] = tuple(c for c in SERVICE_CODES if c in {*services, "truck_parking"})
+            problem = f"不是非负整数 / not a whole number ≥ 0: {cap_text!r}"
+    if capacity is not None and "truck_parking" not in services:
+        services = tuple(c for c in SERVICE_CODES if c in {*services, "truck_parking"})
+    return services, capacity, unknown, problem
+
+
+def _code_list(text: str | None) -> tuple[tuple[str, ...], int | None, tuple[str, ...]] | None:
+    """Services written as our own exports write them (``drinking_water;truck_parking:40``),
+    read without the sentence reader; ``None`` for any other text."""
+    if not text:
+        return None
+    parts = text.split(";")
+    capacity = None
+    if not _CODES.issuperset(parts):
+        spaces = [i for i, p in enumerate(parts) if p.startswith("truck_parking:")]
+        if len(spaces) != 1:
+            return None
+        number = parts[spaces[0]][14:]
+        if not (number.isascii() and number.isdigit()):
+            return None
+        capacity, parts[spaces[0]] = int(number), "truck_parking"
+        if not _CODES.issuperset(parts):
+            return None
+    if len(parts) > 1:
+        return tuple(sorted(set(parts), key=_ORDER.__getitem__)), capacity, ()
+    return (parts[0],), capacity, ()
 
 
 def _hours(row: Row, out: dict[str, object], problems: Problems, warnings: list[Finding]) -> None:
     text = row.values.get("opening_hours")
+    hours, problem, warning = hours_cell(text)
+    if problem:
+        problems.append(("opening_hours", problem))
+    if warning:
+        warnings.append(Finding(row.number, "opening_hours", "opening_hours", warning, text))
+    if hours is not None:
+        out["opening_hours"] = hours
+
+
+def hours_cell(text: str | None) -> tuple[str | None, str | None, str | None]:
+    """Canonical hours, a problem (impossible hours) and a warning (prose, a remark left out)."""
     try:
         hours = canonical_hours(text)
     except HoursUnreadable as exc:
-        warnings.append(Finding(row.number, "opening_hours", "opening_hours",
-                                f"{exc}; 开放时间记为未知 / hours left unknown", text))
-        return
+        return None, None, f"{exc}; 开放时间记为未知 / hours left unknown"
     except HoursError as exc:
-        problems.append(("opening_hours", str(exc)))
-        return
-    if hours is not None:
-        out["opening_hours"] = hours
-        remark = split_remark(text or "")[1]
-        if remark:
-            warnings.append(Finding(row.number, "opening_hours", "opening_hours",
-                                    f"括号中的说明未计入开放时间 / the remark {remark!r} is not part of "
-                                    f"the hours kept ({hours})", text))
+        return None, str(exc), None
+    remark = split_remark(text or "")[1] if hours is not None else None
+    if remark:
+        return hours, None, (f"括号中的说明未计入开放时间 / the remark {remark!r} is not part of "
+                             f"the hours kept ({hours})")
+    return hours, None, None
+
+
+def phone_ok(phone: str) -> bool:
+    """Whether a cell reads as a phone number (digits, separators, 转 for extensions)."""
+    return bool(_PHONE_RE.match(phone)) and bool(_DIGIT.search(phone))
+
+
+def bad_phones(phones: list[str | None]) -> list[int]:
+    """Indexes of the cells :func:`phone_ok` refuses, the whole column read at once."""
+    present = [p for p in phones if p is not None]
+    whole = "\n".join(present)
+    if not present or (whole.count("\n") == len(present) - 1 and _PHONES.fullmatch(whole)):
+        return []
+    return [j for j, p in enumerate(phones) if p is not None and not phone_ok(p)]
 
 
 def _coordinates(v: dict[str, str | None], out: dict[str, object], problems: Problems) -> None:

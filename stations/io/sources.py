@@ -44,6 +44,8 @@ class Sheet:
 
     name: str
     rows: Callable[[], Rows]
+    encoding: str | None = None
+    """A CSV file's text encoding (``None`` for an XLSX sheet)."""
 
 
 def fail(label: str, row: int, field: str, reason: str) -> None:
@@ -79,17 +81,22 @@ def _bounded_lines(fh: Any, label: str) -> Iterator[str]:
         yield line
 
 
-def csv_rows(path: Path, label: str) -> Rows:
+def csv_rows(path: Path, label: str, encoding: str | None = None) -> Rows:
     """Records of a CSV file (UTF-8, UTF-8 with BOM or GBK), numbered from 1."""
-    encoding = detect_encoding(path, label)
+    encoding = encoding or detect_encoding(path, label)
     with path.open(encoding=encoding, newline="") as fh:
         reader = csv.reader(_bounded_lines(fh, label))
         number = 0
         try:
             for record in reader:
                 number += 1
-                _check_cells(record, label, number)
-                yield number, [csv_text_in(cell) for cell in record]  # our exports' apostrophe
+                # Whole-record checks first: most records have no long cell and no apostrophe.
+                whole = "\x00".join(record)
+                if len(whole) > MAX_CELL_CHARS or number > MAX_ROWS + 50:
+                    _check_cells(record, label, number)
+                if "'" in whole:
+                    record = [csv_text_in(cell) for cell in record]  # our exports' apostrophe
+                yield number, record
         except csv.Error as exc:
             fail(label, number + 1, "file", f"CSV 格式错误 / malformed CSV: {exc}")
 
@@ -159,5 +166,6 @@ def _cell_text(value: Any) -> str:
 def file_sheets(path: Path, label: str) -> list[Sheet]:
     """The sheets of a CSV (one, unnamed) or XLSX file."""
     if path.suffix.lower() == ".csv":
-        return [Sheet("", lambda: csv_rows(path, label))]
+        encoding = detect_encoding(path, label)  # once: the rows are read three times
+        return [Sheet("", lambda: csv_rows(path, label, encoding), encoding)]
     return xlsx_sheets(path, label)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from stations.errors import LedgerInvalid, RowProblem
+from stations.io.fastcsv import plain_records
 from stations.io.headers import (  # noqa: F401 - the public names of the tabular columns
     COLUMNS,
     DERIVED_COLUMNS,
@@ -24,7 +25,7 @@ from stations.io.headers import (  # noqa: F401 - the public names of the tabula
     canonical_header,
 )
 from stations.io.sources import file_sheets
-from stations.io.table import Header, Row, choose_sheet, header_note, table_rows
+from stations.io.table import Header, Records, Row, choose_sheet, header_note, table_records
 
 FORMATS = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
 
@@ -32,7 +33,8 @@ FORMATS = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
 @dataclass(frozen=True)
 class Table:
     path: str
-    rows: list[Row]
+    records: Records
+    """The data rows, by column."""
     unknown_columns: tuple[str, ...]
     has_geometry: bool = False
     notes: tuple[str, ...] = ()
@@ -104,8 +106,11 @@ def _read_grid(path: Path, label: str, sheet: str | None, kind_given: bool) -> T
         _fail(label, 1, "file", "文件为空 / the file is empty")
     chosen, header, others = choose_sheet(sheets, label, sheet)
     _check_columns(label, header, kind_given)
-    rows = list(table_rows(chosen, header, label))
-    return Table(label, rows, header.unknown, notes=tuple(header_note(header, others)))
+    start = None
+    if chosen.encoding is not None:
+        start = plain_records(path, chosen.encoding, header, len(header.labels))
+    records = table_records(chosen, header, label, start)
+    return Table(label, records, header.unknown, notes=tuple(header_note(header, others)))
 
 
 def _check_columns(label: str, header: Header, kind_given: bool) -> None:
@@ -150,7 +155,7 @@ def _read_geojson(path: Path, label: str) -> Table:
         if geometry is not None:
             values["lon"], values["lat"] = _point(geometry)
         rows.append(Row(number, values))
-    return Table(label, rows, tuple(sorted(unknown)), has_geometry=True)
+    return Table(label, Records.of(rows), tuple(sorted(unknown)), has_geometry=True)
 
 
 def _prop_text(value: Any) -> str | None:
@@ -188,7 +193,7 @@ def _read_gpkg(path: Path, label: str) -> Table:
         if getattr(geom, "geom_type", None) == "Point":  # an unlocated station has none
             values["lon"], values["lat"] = repr(float(geom.x)), repr(float(geom.y))
         rows.append(Row(number, values))
-    return Table(label, rows, unknown, has_geometry=True)
+    return Table(label, Records.of(rows), unknown, has_geometry=True)
 
 
 def _isna(value: Any) -> bool:

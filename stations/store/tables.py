@@ -24,7 +24,7 @@ class StationRow(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
     # NULL for an unlocated station (a ledger row with an address but no coordinates)
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
@@ -34,7 +34,7 @@ class StationRow(Base):
     truck_parking_capacity: Mapped[int | None] = mapped_column(Integer)
     opening_hours: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16))
     status_date: Mapped[date | None] = mapped_column(Date)
     status_reason: Mapped[str | None] = mapped_column(Text)
     adcode: Mapped[str | None] = mapped_column(String(6), index=True)

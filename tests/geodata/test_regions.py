@@ -323,3 +323,20 @@ def test_region_is_a_dataclass_with_the_documented_fields():
     assert (county.name, county.level, county.parent_adcode) == ("金水区", "county", "410100")
     assert county.geometry.geom_type in ("Polygon", "MultiPolygon")
     assert LEVELS == ("country", "province", "city", "county")
+
+
+def test_many_points_are_located_as_each_would_be_alone() -> None:
+    """Past 2,000 points the counties are queried against the points (the fast way for a
+    national ledger): same counties, same border rule, same snapping off the coast."""
+    rng = np.random.default_rng(3)
+    lon = rng.uniform(108.0, 122.0, 2_600)
+    lat = rng.uniform(20.0, 41.0, 2_600)
+    # points on a shared county border and just off the coast are among them
+    lon[:2], lat[:2] = (113.6654, 121.5), (34.7579, 31.0)
+    together = locate(lon, lat)
+    apart = [locate(lon[i:i + 500], lat[i:i + 500]) for i in range(0, 2_600, 500)]
+    for column in ("adcode", "province", "city", "county"):
+        assert together[column].tolist() == [v for part in apart for v in part[column].tolist()]
+    assert np.allclose(together["snap_m"].to_numpy(), np.concatenate([p["snap_m"].to_numpy() for p in apart]),
+                       equal_nan=True)
+    assert together["adcode"].notna().sum() > 1_000  # most points fall in a county
