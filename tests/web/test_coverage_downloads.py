@@ -138,3 +138,12 @@ def test_formula_like_names_stay_text_in_both_files() -> None:
     # XML reads a CR back as a line feed; what matters is that it stays text
     assert [row[0].value for row in cells] == [v.replace("\r", "\n") for v in HOSTILE]
     assert {(row[2].data_type, row[2].value) for row in cells} == {("n", -2)}
+
+
+def test_a_control_character_in_a_name_cannot_crash_a_coverage_xlsx() -> None:
+    from stations.coverage import download
+
+    rows = [{"adcode": "410102", "name": "中原\x01区"}]
+    data = download.xlsx_bytes(download.COVERAGE_COLUMNS[:2], rows, "zh", "覆盖", [])
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert [c.value for c in book.worksheets[0][2]] == ["410102", "中原\ufffd区"]
