@@ -36,6 +36,7 @@ from web.routers import regions as regions_router
 from web.routers import station_location as station_location_router
 from web.routers import station_status as station_status_router
 from web.routers import stations as stations_router
+from web.worker_scripts import build_worker_scripts
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # the pages' scripts and styles
 
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(regions_router.router)
     app.include_router(pages_router.router)
     app.include_router(driver_app_router.router)
+    build_worker_scripts()  # /sw.js and /inspect-sw.js: each its own head and the one body
     app.include_router(docs_router.router)
     app.include_router(ogc_router)  # OGC API - Features under /ogc
     # vendored Leaflet lives with the map renderer (the CLI writes maps too)

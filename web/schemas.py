@@ -186,7 +186,8 @@ class EvidenceOut(Open):
     sha256: str
     original_name: str | None = None
     metadata: dict[str, Any] | None = Field(
-        default=None, description="EXIF taken_at, gps {lon, lat}, camera")
+        default=None, description="EXIF taken_at, gps {lon, lat}, camera, orientation (of a photo "
+                                  "kept as taken; viewers turn it upright)")
 
 
 class InspectionOut(Open):

@@ -40,7 +40,7 @@ class Photo:
     sha256: str
     original_name: str | None = None
     metadata: dict[str, Any] | None = None
-    """EXIF facts kept as evidence (``taken_at``, ``gps``, ``camera``), for reviewers."""
+    """EXIF facts kept as evidence (``taken_at``, ``gps``, ``camera``, ``orientation``), for reviewers."""
 
     @property
     def size_bytes(self) -> int:
@@ -66,11 +66,12 @@ def check_photo(data: bytes, *, name: str | None = None, field: str = "photos") 
     """Accept a JPEG, PNG or WebP photo of at most 5 MB and :data:`MAX_PIXELS` pixels.
 
     The type is read from the content (magic bytes), never from the file name or the
-    declared content type, and the photo is decoded with Pillow to prove it is one: a
-    truncated or fake file, or one whose pixels would inflate beyond the limit (a
-    decompression bomb), is refused before its pixels are decoded. EXIF time and GPS
-    position are kept as :attr:`Photo.metadata`; a photo whose EXIF says it is rotated
-    is stored upright (:func:`PIL.ImageOps.exif_transpose`).
+    declared content type, and the photo is decoded with Pillow to prove it is one, in
+    bounded memory (:mod:`.photo_check`): a truncated or fake file, or one whose pixels
+    would inflate beyond the limit (a decompression bomb), is refused before its pixels
+    are decoded. EXIF time and GPS position are kept as :attr:`Photo.metadata`; a
+    rotated JPEG or PNG is kept as taken (viewers apply its EXIF orientation), a rotated
+    WebP is stored upright.
 
     Raises
     ------

@@ -5,7 +5,8 @@ percentages (a real percentage format in Excel), column widths set, a file name 
 carries the region and the parameters, and in the XLSX a second sheet (参数 / parameters)
 with everything the figures depend on. The CSV has a BOM (Excel reads the Chinese names)
 and its last row is the totals. Text that a spreadsheet would run as a formula is
-written as text (:func:`formula_safe`).
+written as text, by the rule of every file the service writes
+(:mod:`stations.io.safe_cells`; text columns are ``text_only``: ``-2`` stays text).
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 
 from stations.core.vocab import KINDS, STATUSES
 from stations.coverage.analysis import CoverageResult
+from stations.io.safe_cells import csv_text, xlsx_text
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMATS = {"int": "#,##0", "km2": "#,##0.00", "ratio": "0.0%", "m": "#,##0", "deg": "0.000000",
             "weight": "#,##0.0"}
 
@@ -76,14 +77,6 @@ GAP_COLUMNS = (
 )
 _LEVELS = {"country": ("全国", "country"), "province": ("省级", "province"),
            "city": ("地级", "city"), "county": ("县级", "county")}
-
-
-def formula_safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the
-    start), prefixed with ``'`` so it stays text; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def coverage_rows(result: CoverageResult, lang: str = "zh"
@@ -199,16 +192,13 @@ def _csv_value(value: Any, column: Column) -> Any:
         return f"{float(value):.4f}".rstrip("0").rstrip(".")
     if column.kind == "m":
         return f"{float(value):.0f}"
-    return formula_safe(value) if isinstance(value, str) else value
+    return csv_text(value, text_only=column.kind == "text")
 
 
 def _cell(sheet: Any, value: Any, column: Column | None = None, *, bold: bool = False
           ) -> WriteOnlyCell:
     if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=value)
-        if value.startswith(FORMULA_START):  # text, never a formula
-            cell.data_type = "s"
-            cell.alignment = Alignment(horizontal="left")
+        cell = xlsx_text(sheet, value)
     else:
         cell = WriteOnlyCell(sheet, value=_plain(value))
         if column is not None and column.kind in _FORMATS:

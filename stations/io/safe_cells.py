@@ -3,8 +3,8 @@
 A spreadsheet program runs a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or
 a carriage return as a formula: a station named ``=HYPERLINK("http://evil","x")`` or
 ``+cmd|' /C calc'!A0`` would become a live link or a command in a planner's Excel.
-Registry exports and import reports write their cells through this module (coverage
-downloads and gap lists follow the same rule in :mod:`stations.coverage.download`):
+Every file the service writes (registry exports, import reports, coverage downloads and
+gap lists) writes its cells through this module:
 
 - XLSX: text is written as a string cell (``data_type`` ``'s'``), never a formula, and
   keeps its exact value; characters XML cannot hold are replaced, so a bad stored value
@@ -14,8 +14,11 @@ downloads and gap lists follow the same rule in :mod:`stations.coverage.download
   an export imports back unchanged. Text that already starts with apostrophes before
   such a character gets one more, so the round trip is exact for every value.
 
-Numbers stay numbers: a float or int is never touched, nor is text that is a plain
-number (``-12.5``, ``+86``), which no program runs as a formula.
+Numbers stay numbers: a float or int is never touched, nor, in files that import back, is
+text that is a plain number (``-12.5``, ``+86``), which no program runs as a formula. A
+column that holds text and is never imported back (a coverage download's adcode or name)
+asks for ``text_only``: there ``-2`` gets the apostrophe too, so a spreadsheet shows the
+text it is instead of computing a number from it.
 """
 
 from __future__ import annotations
@@ -31,14 +34,16 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _starts_formula(text: str) -> bool:
-    return bool(_RISKY.match(text)) and not _PLAIN_NUMBER.fullmatch(text.lstrip("'"))
+def _starts_formula(text: str, *, text_only: bool = False) -> bool:
+    return bool(_RISKY.match(text)) and (text_only or not _PLAIN_NUMBER.fullmatch(text.lstrip("'")))
 
 
-def csv_text(value: Any) -> Any:
+def csv_text(value: Any, *, text_only: bool = False) -> Any:
     """A value as written to a CSV cell: text that would start a formula gets a leading
-    apostrophe; anything else (numbers, ``None``, harmless text) is returned as is."""
-    if isinstance(value, str) and _starts_formula(value):
+    apostrophe; anything else (numbers, ``None``, harmless text) is returned as is.
+    ``text_only``: the column holds text that is not imported back, and text that is a
+    plain number (``-2``) gets the apostrophe too."""
+    if isinstance(value, str) and _starts_formula(value, text_only=text_only):
         return "'" + value
     return value
 
@@ -60,17 +65,17 @@ def csv_record(record: dict[str, Any]) -> dict[str, Any]:
     return {k: "" if v is None else csv_text(v) for k, v in record.items()}
 
 
-def xlsx_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
-    """A row for ``sheet.append``: text as string cells (never formulas), other values as
-    they are. Works for write-only and ordinary sheets."""
+def xlsx_text(sheet: Any, text: str) -> Any:
+    """A string cell holding ``text`` (never a formula; characters XML cannot hold replaced
+    by U+FFFD). Works for write-only and ordinary sheets."""
     from openpyxl.cell import WriteOnlyCell
 
-    row: list[Any] = []
-    for value in values:
-        if isinstance(value, str):
-            cell = WriteOnlyCell(sheet, _NOT_IN_XML.sub("\ufffd", value))
-            cell.data_type = "s"  # openpyxl would make text starting with "=" a formula
-            row.append(cell)
-        else:
-            row.append(value)
-    return row
+    cell = WriteOnlyCell(sheet, _NOT_IN_XML.sub("\ufffd", text))
+    cell.data_type = "s"  # openpyxl would make text starting with "=" a formula
+    return cell
+
+
+def xlsx_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """A row for ``sheet.append``: text as string cells (:func:`xlsx_text`), other values
+    as they are."""
+    return [xlsx_text(sheet, v) if isinstance(v, str) else v for v in values]

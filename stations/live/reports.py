@@ -11,7 +11,8 @@ Abuse resistance is the point (a driver hours away calling a car park "full" to 
 - **agreement, decay, and the host's word first**: see :mod:`stations.core.live`.
 
 Addresses and device ids are never stored: only HMACs of them under the service's
-secret, enough to count and to tell clients apart, not to recover an address.
+secret, enough to count and to tell clients apart, not to recover an address. Nor are
+reports kept for long: each new one deletes those older than :data:`KEEP_DAYS`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from geodata.geodesy import distance_m
 from stations.core.clock import utcnow
@@ -30,6 +31,7 @@ from stations.core.hours import HoursError, parse_hours
 from stations.core.live import REPORT_STATES, closed_by_notice
 from stations.core.vocab import SERVICES
 from stations.errors import InvalidInput, TooManyRequests
+from stations.live.queue import QUEUE_DAYS
 from stations.search.inputs import check_point
 from stations.store.live import bump_live_revision, to_notice
 from stations.store.live_tables import NoticeRow, ReportRow
@@ -39,6 +41,11 @@ REPORT_RADIUS_M = 500.0
 PER_CLIENT_PER_HOUR = 3
 PER_ADDRESS_PER_HOUR = 20
 _HOUR = timedelta(hours=1)
+KEEP_DAYS = 2 * QUEUE_DAYS
+"""Days a report is kept: it counts for an hour (live state, hourly limits) and a week in
+the inspectors' reported queue; then it is deleted."""
+_PRUNE_BATCH = 500
+"""Most old reports one new report deletes, so that no report waits on a long backlog."""
 _DEVICE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
@@ -130,6 +137,7 @@ def submit_report(registry: Registry, station_id: str, *, state: str, lon: Any, 
                         distance_m=round(away, 1), device_key=client.device,
                         address_key=client.address, expected_open=expected, created_at=now)
         s.add(row)
+        _prune(s, now)
         bump_live_revision(s)
         s.flush()
         return {"id": row.id, "station_id": station.id, "state": state, "service": service,
@@ -142,6 +150,13 @@ def _hours_say_open(text: str | None, now: datetime) -> bool:
     except HoursError:
         return False
     return hours is not None and hours.is_open(now)
+
+
+def _prune(s: Any, now: datetime) -> None:
+    """Delete reports older than :data:`KEEP_DAYS` (they no longer count for anything)."""
+    old = (select(ReportRow.id).where(ReportRow.created_at < now - timedelta(days=KEEP_DAYS))
+           .order_by(ReportRow.created_at).limit(_PRUNE_BATCH))
+    s.execute(delete(ReportRow).where(ReportRow.id.in_(old)).execution_options(synchronize_session=False))
 
 
 def _check_limits(s: Any, client: Client, now: datetime) -> None:

@@ -49,6 +49,15 @@ def test_csv_text_guards_formulas_only(value: object, written: object) -> None:
     assert csv_text(value) == written
 
 
+@pytest.mark.parametrize(("value", "written"), [
+    ("-2", "'-2"), ("+86", "'+86"), ("'-2", "''-2"),  # text columns keep number-like text as text
+    ('=HYPERLINK("http://evil","x")', "'=HYPERLINK(\"http://evil\",\"x\")"), ("@x", "'@x"),
+    (-2, -2), (3.5, 3.5), (None, None), ("驿站", "驿站"), ("a-2", "a-2"),
+])
+def test_csv_text_of_a_text_only_column_guards_number_like_text_too(value: object, written: object) -> None:
+    assert csv_text(value, text_only=True) == written
+
+
 def evil_ledger(write_csv: Callable[..., Path]) -> Path:
     rows = [list(r) for r in GOOD_ROWS[:3]]
     rows[0][1], rows[1][1], rows[2][1] = EVIL_NAMES[0], EVIL_NAMES[1], EVIL_NAMES[4]

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.support.strict import STRICT
+from tests.support.waiting import eventually
 
 CHROMIUM = Path("/usr/bin/chromium")
 if STRICT and not CHROMIUM.exists():  # the test command must not quietly skip these
@@ -161,6 +162,17 @@ def wait_first_listed(page: Any, prefix: str) -> None:
     page.wait_for_function(
         "prefix => { const b = document.querySelector('#results .station-btn');"
         " return b && b.dataset.id.startsWith(prefix); }", arg=prefix)
+
+
+def wait_for_promise(page: Any, script: str, arg: Any = None, *, timeout_s: float = 15.0) -> None:
+    """Wait until the async function ``script`` resolves to a truthy value.
+
+    ``page.wait_for_function`` does not await a promise, and a promise is truthy: with an
+    async predicate it returns at once, whatever the promise would say (which made the
+    service-worker tests pass or fail by timing). ``page.evaluate`` awaits it.
+    """
+    assert eventually(lambda: bool(page.evaluate(script, arg)), timeout_s=timeout_s, every_s=0.2), \
+        f"still false after {timeout_s} s: {script}"
 
 
 def metres(text: str) -> float:

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 from playwright.sync_api import expect
 
-from tests.support.browser import INSPECTOR, PASSWORD, Visit
+from tests.support.browser import INSPECTOR, PASSWORD, Visit, wait_for_promise
 
 SHELL_CACHE = "stations-inspect-shell-v1"
 
@@ -51,16 +51,20 @@ def answer_all(page: Any, *, failing: tuple[str, ...] = ()) -> dict[str, bool]:
 
 
 def ready_for_offline(visit: Visit) -> Any:
-    """Open /inspect online, sign in, and wait until its worker keeps the page."""
+    """Open /inspect online, sign in, and wait until its worker keeps the page and the
+    page keeps the station list and a checklist for each kind of station in it."""
     page = visit.open("/inspect")
     sign_in(page)
     expect(page.locator("#queue li").first).to_be_visible()
-    page.wait_for_function("""async (name) => {
+    wait_for_promise(page, """async (name) => {
         const reg = await navigator.serviceWorker.getRegistration("/inspect");
         if (!reg || !reg.active || !navigator.serviceWorker.controller) return false;
         const shell = await caches.open(name);
-        return Boolean(await shell.match("/inspect") && await shell.match("/static/pages/inspect.js"));
-    }""", arg=SHELL_CACHE, polling=200)
+        if (!(await shell.match("/inspect") && await shell.match("/static/pages/inspect.js"))) return false;
+        const list = JSON.parse(localStorage.getItem("stations.inspect.list") || "null");
+        return Boolean(list) && list.items.every((s) => !s.kind
+            || localStorage.getItem("stations.inspect.checklist.kind." + s.kind));
+    }""", SHELL_CACHE)
     return page
 
 

@@ -13,7 +13,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from stations.config import Settings
-from stations.coverage.download import formula_safe
 from stations.io.ledger import import_ledger
 from stations.store.registry import Registry
 from tests.support.ledgers import GOOD_ROWS, LEDGER_HEADER
@@ -123,22 +122,28 @@ def test_gap_files(api: TestClient, fmt: str) -> None:
     assert "total" in [str(v) for v in last]
 
 
-@pytest.mark.parametrize("value", HOSTILE)
-def test_formula_like_text_is_written_as_text(value: str) -> None:
-    assert formula_safe(value) == "'" + value
-    assert formula_safe("郑州市") == "郑州市" and formula_safe(3) == 3
-
-
 def test_formula_like_names_stay_text_in_both_files() -> None:
     from stations.coverage import download
 
-    columns = list(download.COVERAGE_COLUMNS[:2])
-    rows = [{"adcode": v, "name": v} for v in HOSTILE]
+    columns = [*download.COVERAGE_COLUMNS[:2], download.COVERAGE_COLUMNS[3]]  # adcode, name, stations
+    rows = [{"adcode": v, "name": v, "stations": -2} for v in HOSTILE]
     text = download.csv_bytes(columns, rows, "en").decode("utf-8-sig")
     read = list(csv.reader(io.StringIO(text, newline="")))[1:]
-    assert [r[0] for r in read] == ["'" + v for v in HOSTILE]
+    # every text cell, "-2" too, keeps its apostrophe: a spreadsheet shows it as text
+    assert [r[:2] for r in read] == [["'" + v] * 2 for v in HOSTILE]
+    assert {r[2] for r in read} == {"-2"}  # a number stays a number
     book = openpyxl.load_workbook(io.BytesIO(download.xlsx_bytes(columns, rows, "en", "t", [])))
-    cells = [c for row in book.worksheets[0].iter_rows(min_row=2) for c in row]
-    assert all(c.data_type == "s" for c in cells)
+    cells = [list(row) for row in book.worksheets[0].iter_rows(min_row=2)]
+    assert all(c.data_type == "s" for row in cells for c in row[:2])
     # XML reads a CR back as a line feed; what matters is that it stays text
-    assert [c.value for c in cells[::2]] == [v.replace("\r", "\n") for v in HOSTILE]
+    assert [row[0].value for row in cells] == [v.replace("\r", "\n") for v in HOSTILE]
+    assert {(row[2].data_type, row[2].value) for row in cells} == {("n", -2)}
+
+
+def test_a_control_character_in_a_name_cannot_crash_a_coverage_xlsx() -> None:
+    from stations.coverage import download
+
+    rows = [{"adcode": "410102", "name": "中原\x01区"}]
+    data = download.xlsx_bytes(download.COVERAGE_COLUMNS[:2], rows, "zh", "覆盖", [])
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert [c.value for c in book.worksheets[0][2]] == ["410102", "中原\ufffd区"]

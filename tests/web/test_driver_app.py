@@ -151,11 +151,25 @@ def test_manifest_and_service_worker(demo: TestClient) -> None:
     assert manifest.headers["content-type"].startswith("application/manifest+json")
     body = manifest.json()
     assert body["start_url"] == "/" and body["display"] == "standalone"
-    worker = demo.get("/sw.js")
+    assert demo.get("/sw.js").headers["service-worker-allowed"] == "/"
+
+
+@pytest.mark.parametrize(("url", "page", "cache"), [
+    pytest.param("/sw.js", "/", "stations-shell-v1", id="driver"),
+    pytest.param("/inspect-sw.js", "/inspect", "stations-inspect-shell-v1", id="inspector"),
+])
+def test_each_service_worker_is_one_whole_script(demo: TestClient, url: str, page: str, cache: str) -> None:
+    worker = demo.get(url)
     assert worker.headers["content-type"].startswith("text/javascript")
-    assert worker.headers["service-worker-allowed"] == "/"
     assert "no-cache" in worker.headers["cache-control"]
-    for path in re.findall(r'"(/static/[^"]+)"', worker.text):
+    text = worker.text
+    # self-contained: its own page and cache, and the shared install/fetch code, once
+    assert f'const PAGE = "{page}";' in text and f'"{cache[:-2]}"' in text and 'CACHE_PREFIX + "v1"' in text
+    assert text.count('addEventListener("fetch"') == text.count("async function networkFirst") == 1
+    assert "importScripts" not in text
+    kept = re.findall(r'"(/[^"]*)"', text.split("const SHELL = [")[1].split("];")[0])
+    assert kept[0] == page
+    for path in kept:
         assert demo.get(path).status_code == 200, path  # everything it keeps exists
 
 

@@ -101,9 +101,10 @@ def test_exif_time_and_position_are_shown_to_staff_only(client: TestClient) -> N
     public = client.get("/api/stations/ZZ1/inspections").json()
     assert "metadata" not in json.dumps(public) and "gps" not in json.dumps(public)
     image = client.get(f"/api/inspections/{inspection_id}/evidence/{photo['id']}", headers=bearer("admin"))
-    from PIL import Image
+    from PIL import Image, ImageOps
 
-    assert Image.open(io.BytesIO(image.content)).size == (20, 40)  # stored upright
+    assert image.content == jpeg_with_exif()  # kept as taken; browsers turn it upright
+    assert ImageOps.exif_transpose(Image.open(io.BytesIO(image.content))).size == (20, 40)
 
 
 def test_signed_in_and_staff_answers_are_never_cached(client: TestClient) -> None:

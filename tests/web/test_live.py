@@ -215,6 +215,28 @@ def test_closed_reports_on_an_open_station_go_to_the_inspectors_queue(app, clien
     assert client.get("/api/queues/reported").json()["stations"] == []
 
 
+def test_old_reports_are_deleted_when_new_ones_come_and_recent_ones_kept(app, client) -> None:
+    from sqlalchemy import select
+
+    from stations.live.reports import KEEP_DAYS, Client, submit_report
+    from stations.store.live_tables import ReportRow
+
+    registry = app.state.services.registry
+    now = datetime.now(UTC)
+    for n, days_ago in enumerate((KEEP_DAYS + 1, 3)):
+        submit_report(registry, "ZZ2", state="closed", lon=NEAR_ZZ2[0], lat=NEAR_ZZ2[1],
+                      client=Client.of(f"10.0.6.{n}", f"device-keep{n}", "s"),
+                      now=now - timedelta(days=days_ago, hours=1))
+    assert report(client, "ZZ2", "open", "device-keep9").status_code == 201
+    with registry.session() as s:
+        kept = sorted(round((now - at.replace(tzinfo=at.tzinfo or UTC)) / timedelta(days=1))
+                      for at in s.scalars(select(ReportRow.created_at)))
+    assert kept == [0, 3]  # the one older than KEEP_DAYS is gone
+    # the recent one is still a lead in the inspectors' week-long queue
+    (entry,) = client.get("/api/queues/reported", headers=bearer("inspector")).json()["stations"]
+    assert (entry["station_id"], entry["reports"]) == ("ZZ2", 1)
+
+
 # -- the feed and the index -----------------------------------------------------------------
 
 

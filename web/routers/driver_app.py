@@ -5,22 +5,22 @@
 - ``GET /manifest.webmanifest``: the web app manifest (installable, opens on ``/``);
 - ``GET /sw.js``: the service worker, served from the root so that its scope is ``/``.
   It keeps the page's shell (the page, its scripts, styles and Leaflet) and answers from
-  it when the network does not; data stays the page's business (``offline.js``).
+  it when the network does not; data stays the page's business (``offline.js``). The
+  script is built by :mod:`web.worker_scripts`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from stations.search.reach import MAX_AREA_STATIONS, stations_around
 from web.deps import IndexDep
 from web.schemas_driver import OfflineStations
+from web.worker_scripts import worker_response
 
-PAGES_DIR = Path(__file__).resolve().parent.parent / "static" / "pages"
 THEME = "#0a5c36"
 
 router = APIRouter()
@@ -74,7 +74,5 @@ def manifest() -> JSONResponse:
 
 
 @router.get("/sw.js", include_in_schema=False)
-def service_worker() -> FileResponse:
-    # no-cache: the browser checks for a new worker on every visit
-    return FileResponse(PAGES_DIR / "sw.js", media_type="text/javascript",
-                        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
+def service_worker() -> Response:
+    return worker_response("driver", {"Service-Worker-Allowed": "/"})

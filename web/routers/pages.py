@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from stations.config import Settings
@@ -23,9 +23,9 @@ from stations.core.live import NOTICE_KINDS
 from stations.core.vocab import CRITERIA, KINDS, SERVICES, STATUSES, Term
 from stations.render.assets import STATIC_URL, VENDORED
 from web.deps import SettingsDep
+from web.worker_scripts import worker_response
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-PAGES_DIR = Path(__file__).resolve().parent.parent / "static" / "pages"
 PAGE_TEXT_FILE = TEMPLATES_DIR / "page_text.json"
 LEAFLET_URL = STATIC_URL + VENDORED["leaflet"].rsplit("/", 1)[0] + "/"
 # the needs drivers and riders ask about most, as filter chips on the driver page
@@ -123,8 +123,7 @@ def inspect_page(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 
 @router.get("/inspect-sw.js", include_in_schema=False)
-def inspect_service_worker() -> FileResponse:
+def inspect_service_worker() -> Response:
     """The inspector page's own service worker, scope ``/inspect`` (the driver page's
     ``/sw.js`` keeps scope ``/``; the more specific scope controls ``/inspect``)."""
-    return FileResponse(PAGES_DIR / "inspect-sw.js", media_type="text/javascript",
-                        headers={"Cache-Control": "no-cache"})
+    return worker_response("inspect")

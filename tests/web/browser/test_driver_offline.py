@@ -12,7 +12,15 @@ import pytest
 from playwright.sync_api import expect
 
 from stations.core.hours import hours_at_minute, parse_hours
-from tests.support.browser import Visit, listed_ids, nearest, needs_chromium, new_visit, reload_offline
+from tests.support.browser import (
+    Visit,
+    listed_ids,
+    nearest,
+    needs_chromium,
+    new_visit,
+    reload_offline,
+    wait_for_promise,
+)
 
 pytestmark = needs_chromium
 
@@ -30,13 +38,13 @@ def ready_for_offline(visit: Visit) -> Any:
     """Open the page online and wait until the shell and the stations around are kept."""
     page = visit.open("/")
     expect(page.locator("#results .station-btn")).to_have_count(10)
-    page.wait_for_function("""async () => {
+    wait_for_promise(page, """async () => {
         const reg = await navigator.serviceWorker.getRegistration();
         if (!reg || !reg.active || !navigator.serviceWorker.controller) return false;
         const shell = await caches.open("stations-shell-v1");
         const data = await caches.open("stations-data-v1");
         return Boolean(await shell.match("/") && await data.match("/offline-data/area"));
-    }""", polling=200)
+    }""")
     return page
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import Visit, needs_chromium, new_visit, reload_offline
+from tests.support.browser import Visit, needs_chromium, new_visit, reload_offline, wait_for_promise
 from tests.support.compliance import png_bytes
 from tests.support.inspect_page import (
     answer_all,
@@ -53,11 +53,11 @@ def test_the_driver_pages_worker_keeps_its_own_scope(phone: Visit) -> None:
     ready_for_offline(phone)
     page = phone.open("/")
     expect(page.locator("#results .station-btn")).to_have_count(10)
-    page.wait_for_function("""async () => {
+    wait_for_promise(page, """async () => {
         const regs = await navigator.serviceWorker.getRegistrations();
         return regs.length === 2 && regs.every((r) => r.active)
             && Boolean(navigator.serviceWorker.controller);
-    }""", polling=200)
+    }""")
     scopes = page.evaluate(
         "navigator.serviceWorker.getRegistrations().then((rs) => rs.map((r) => r.scope).sort())")
     assert scopes == [phone.origin + "/", phone.origin + "/inspect"]

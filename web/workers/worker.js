@@ -1,21 +1,14 @@
-/* The inspector page's service worker (scope "/inspect"): /inspect opens without signal.
+/* The service workers of the driver page (/sw.js, scope "/") and of the inspector page
+ * (/inspect-sw.js, scope "/inspect"), one body for both: the server puts in front of it
+ * the worker's PAGE, the SHELL of files it keeps and its SHELL_CACHE, whose name starts
+ * with its CACHE_PREFIX (web/worker_scripts.py), so each is one whole script.
  *
- * Separate from the driver page's worker (/sw.js, scope "/"): the more specific scope
- * wins for /inspect, and each keeps its own cache, so neither can break the other. It
- * keeps the page and its scripts and styles, answering from the network when it can (4 s
- * at most) and from what it kept when it cannot, keeping each fresh answer. The API goes
- * to the network untouched: the page keeps its own data (inspect-store.js).
+ * It keeps the shell and answers those requests from the network when it can (4 s at
+ * most), from what it kept when it cannot, keeping each fresh answer. Everything else
+ * (the API, map tiles, the other pages) goes to the network as if there were no worker:
+ * each page keeps its own data (offline.js, inspect-store.js). The more specific scope
+ * wins for /inspect, and each worker keeps its own cache, so neither can break the other.
  */
-"use strict";
-
-const SHELL_CACHE = "stations-inspect-shell-v1";
-const SHELL = [
-  "/inspect",
-  "/static/pages/pages.css",
-  "/static/pages/common.js",
-  "/static/pages/inspect-store.js",
-  "/static/pages/inspect.js",
-];
 const NETWORK_WAIT_MS = 4000;
 
 self.addEventListener("install", (event) => {
@@ -26,7 +19,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(caches.keys()
     .then((keys) => Promise.all(keys
-      .filter((key) => key.startsWith("stations-inspect-shell-") && key !== SHELL_CACHE)
+      .filter((key) => key.startsWith(CACHE_PREFIX) && key !== SHELL_CACHE)
       .map((key) => caches.delete(key))))
     .then(() => self.clients.claim()));
 });
@@ -34,8 +27,9 @@ self.addEventListener("activate", (event) => {
 function shellKey(request) {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || request.method !== "GET") return null;
-  if (url.pathname === "/inspect" && request.mode === "navigate") return "/inspect";
-  return SHELL.includes(url.pathname) && url.pathname !== "/inspect" ? url.pathname : null;
+  // the page with any query (?mode=driver) is the same page
+  if (url.pathname === PAGE && request.mode === "navigate") return PAGE;
+  return SHELL.includes(url.pathname) && url.pathname !== PAGE ? url.pathname : null;
 }
 
 async function networkFirst(request, key) {
