@@ -259,6 +259,18 @@ def one_line(text: str) -> str:
     return _LINE_BREAKS.sub(" ", text).strip()
 
 
+_NOT_TICKED = frozenset({"否", "不", "没", "不是", "未", "未配备", "未设置", "无此项", "×", "✗", "✘", "x", "n",
+                         "no", "false", "0", "○"})
+
+
+@lru_cache(maxsize=4096)
+def ticked(text: str) -> bool:
+    """Whether a cell under a facility column (饮水 | 微波炉 | ...) says the station has it:
+    ``√``, ``✓``, ``有``, ``是``, ``1``, ``2台`` do; blank, ``×``, ``无``, ``否``, ``0``, ``/`` do not."""
+    clean = halfwidth(text).strip().lower()
+    return bool(clean) and not is_placeholder(clean) and clean not in _NOT_TICKED
+
+
 @lru_cache(maxsize=65536)
 def read_phone(text: str) -> tuple[str, str | None]:
     """A phone cell as the number(s) it holds, and any other words in it (a contact's name).

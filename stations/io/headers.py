@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from stations.io.cells import read_services
+
 COLUMNS = (
     "id",
     "name",
@@ -101,3 +103,17 @@ def canonical_header(name: str) -> str | None:
     if bare.endswith("地址"):
         return "address"
     return None
+
+
+@lru_cache(maxsize=4096)
+def service_header(name: str) -> tuple[str, ...]:
+    """The services a column of ticks stands for (``微波炉`` → ``("food_heating",)``), or ``()``
+    for a header that is a canonical column or names no service.
+
+    Ledgers often list facilities as columns (饮水 | 热水 | 微波炉 | 卫生间) with ``√`` or ``有``
+    in each station's row: read with :func:`stations.io.cells.ticked`.
+    """
+    if canonical_header(name) is not None:
+        return ()
+    codes, _capacity, unknown = read_services(_BRACKETS.sub("", _key(name)))
+    return () if unknown else codes

@@ -21,14 +21,16 @@ from stations.io.cells import (
     read_pair,
     read_phone,
     read_services,
+    ticked,
 )
-from stations.io.headers import canonical_header
+from stations.io.headers import canonical_header, service_header
 from stations.io.ledger import import_ledger
 from stations.store.registry import Registry
 from tests.support.clerk import (
     FIRST_ROW,
     WIRED_ROWS,
     write_clerk_gbk_csv,
+    write_ticks_workbook,
     write_union_workbook,
     write_wired_workbook,
 )
@@ -98,6 +100,8 @@ def test_a_gbk_csv_with_a_development_zone_and_a_county_column(registry: Registr
 
 WIRING = ("needs the row parser to hand cells to blank_cell, one_line, read_phone, read_date and "
           "read_count (stations/io/rows.py, stations/io/table.py; see the clerk report)")
+TICKS = ("needs the table to read facility columns with service_header and ticked, and the row parser "
+         "to read a pair typed in the 经度 or 纬度 cell (see the clerk report)")
 
 
 @pytest.mark.xfail(strict=True, reason=WIRING)
@@ -130,6 +134,37 @@ def test_phones_excel_mangled_and_dates_without_a_day_are_refused_by_row(registr
     problems = [(p.row, p.field) for p in info.value.problems]
     assert problems == [(5, "phone"), (5, "status_date")]
     assert "科学计数法" in info.value.problems[0].reason and "names no day" in info.value.problems[1].reason
+
+
+@pytest.mark.xfail(strict=True, reason=TICKS)
+def test_facility_columns_of_ticks_and_a_pair_in_one_coordinate_cell(registry: Registry,
+                                                                      tmp_path: Path) -> None:
+    path = write_ticks_workbook(tmp_path / "设施.xlsx")
+    report = import_ledger(registry, path, kind="outdoor_worker_station")
+    assert report.unknown_columns == ("备注",)  # the facility columns are read, not ignored
+    st = _by_name(registry)
+    got = {name: (s.lon, s.lat, s.services) for name, s in st.items()}  # type: ignore[attr-defined]
+    assert got == {
+        "金水区花园路驿站": (113.68, 34.78, ("drinking_water", "hot_water", "food_heating", "rest_area",
+                                         "air_conditioning", "first_aid", "phone_charging")),
+        "二七区大学路驿站": (113.64, 34.72, ("drinking_water", "hot_water", "toilet", "reading")),
+        "中原区建设路驿站": (113.62, 34.75, ("toilet",)),
+    }
+    assert report.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("header", "codes"),
+    [("冷热水", ("drinking_water", "hot_water")), ("应急药箱\n（个）", ("first_aid",)), ("WiFi", ("wifi",)),
+     ("服务内容", ()), ("备注", ()), ("联系人", ()), ("序号", ())],
+)
+def test_facility_headers(header: str, codes: tuple[str, ...]) -> None:
+    assert service_header(header) == codes
+
+
+def test_ticks() -> None:
+    assert [ticked(t) for t in ("√", "✓", "有", "是", "1", "2台", "", "×", "无", "否", "0", "/")] == [
+        True, True, True, True, True, True, False, False, False, False, False, False]
 
 
 @pytest.mark.parametrize(

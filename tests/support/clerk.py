@@ -127,3 +127,29 @@ def write_wired_workbook(path: Path, rows: list[list[object]] | None = None) -> 
         sheet.append(row)
     book.save(path)
     return path
+
+
+# Facilities as columns of ticks; a pair typed into the 经度 (or 纬度) cell.
+TICKS_HEADER = ["序号", "站点名称", "所属区", "详细地址", "经度", "纬度", "冷热水", "微波炉", "卫生间", "空调",
+                "充电", "应急药箱\n（个）", "桌椅", "书报", "备注"]
+TICKS_ROWS = [
+    [1, "金水区花园路驿站", "金水区", "郑州市金水区花园路1号", 113.68, 34.78, "√", "√", "", "√", "✓", 1, "有",
+     "", ""],
+    [2, "二七区大学路驿站", "二七区", "郑州市二七区大学路80号", "113.64,34.72", None, "有", "无", "有", "×", "",
+     0, "", "是", "新建"],
+    [3, "中原区建设路驿站", "中原区", "郑州市中原区建设路", None, "113.62，34.75", "", "", "√", "", "", "", "", "",
+     ""],
+]
+
+
+def write_ticks_workbook(path: Path) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "设施配备"
+    sheet.append(["郑州市户外劳动者服务站点设施配备情况"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TICKS_HEADER))
+    sheet.append(TICKS_HEADER)
+    for row in TICKS_ROWS:
+        sheet.append(row)
+    book.save(path)
+    return path
