@@ -72,6 +72,7 @@ _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # "...名称" headers that name something else than the station (its host, its region).
 _NOT_NAMES = ("单位名称", "企业名称", "区名称", "县名称", "市名称", "省名称", "州名称", "街道名称",
               "社区名称", "镇名称", "乡名称", "村名称", "路名称")
+_ABOUT_COORDINATES = ("坐标系", "坐标系统", "坐标类型", "来源", "方式", "备注", "说明", "精度")
 _BRACKETS = re.compile(r"[(\[【].*?[)\]】]")
 
 
@@ -92,6 +93,8 @@ def canonical_header(name: str) -> str | None:
         if candidate in HEADER_ALIASES:
             return HEADER_ALIASES[candidate]
     bare = _BRACKETS.sub("", key)
+    if bare.endswith(_ABOUT_COORDINATES):
+        return None  # 坐标系, 坐标来源: about the coordinates, not the coordinates
     if "经纬" in key or "坐标" in bare:
         return "coordinates"
     if bare.endswith("经度") or bare.startswith("经度"):

@@ -257,7 +257,8 @@ def test_a_bad_half_of_a_pair_names_the_whole_cell() -> None:
     [("所属区", "county"), ("区/县", "county"), ("所属县（市、区）", "county"), ("所在地", "county"),
      ("区县名称", "county"), ("城市名称", "city"), ("所属市", "city"), ("街道名称", None),
      ("X坐标", "lon"), ("Y坐标", "lat"), ("值班电话", "phone"), ("服务时间段", "opening_hours"),
-     ("设施配备", "services"), ("驿站类别", "kind"), ("站点\n名称", "name")],
+     ("设施配备", "services"), ("驿站类别", "kind"), ("站点\n名称", "name"), ("坐标系", None),
+     ("经纬度来源", None), ("经纬度（GCJ02）", "coordinates")],
 )
 def test_header_words(header: str, column: str | None) -> None:
     assert canonical_header(header) == column
