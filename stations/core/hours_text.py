@@ -18,6 +18,7 @@ What clerks write and what it becomes:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stations.core.vocab import PLACEHOLDERS
 
@@ -71,6 +72,7 @@ def is_placeholder(text: str) -> bool:
     return text.translate(FULLWIDTH).strip().lower() in PLACEHOLDERS
 
 
+@lru_cache(maxsize=4096)
 def split_remark(text: str) -> tuple[str, str | None]:
     """Hours text without its remarks, and the remarks that are not hours
     (``8:00-18:00（节假日休息）`` → ``("8:00-18:00 ", "节假日休息")``).
@@ -82,6 +84,7 @@ def split_remark(text: str) -> tuple[str, str | None]:
     return main, ("；".join(remarks) or None)
 
 
+@lru_cache(maxsize=4096)
 def split_hours_text(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """The hours proper, the days written as closed, and the remarks left over."""
     days_first: list[str] = []

@@ -35,6 +35,7 @@ _DECIMAL = re.compile(
     re.IGNORECASE,
 )
 _PAIR_SPLIT = re.compile(r"\s*[,，;；/|、]\s*|\s+(?=[NSEWnsew东西南北]|\d)")
+_PLAIN_PAIR = re.compile(r"\s*(-?\d{1,3}(?:\.\d+)?)\s*[,，]\s*(-?\d{1,3}(?:\.\d+)?)\s*")
 _STRONG_SPLIT = re.compile(r"\s*[,，;；/|、]\s*")
 # A label before a number (经度：113.6, lng=113.6, 东经：113.6) says which axis it is.
 _LABEL = re.compile(r"(?P<label>经度|纬度|东经|西经|北纬|南纬|longitude|latitude|lng|lon|lat)\s*[:=]?\s*",
@@ -61,6 +62,10 @@ def read_degrees(text: str) -> float:
     CellError
         When the text is not a coordinate.
     """
+    try:
+        return float(text)  # the common case, before any rewriting
+    except ValueError:
+        pass
     clean = _coordinate_text(text)
     try:
         return float(clean)
@@ -105,6 +110,10 @@ def read_pair(text: str) -> tuple[float, float]:
     CellError
         When the cell does not hold two coordinates, or neither could be a longitude in China.
     """
+    plain = _PLAIN_PAIR.fullmatch(text)
+    if plain:  # the common case, "113.6601,34.7786": no rewriting, no hemispheres
+        a, b = float(plain.group(1)), float(plain.group(2))
+        return (b, a) if abs(a) <= 60 < abs(b) else (a, b)
     clean = _coordinate_text(text).strip("()[]（）").strip()
     parts = [p for p in _STRONG_SPLIT.split(clean) if p.strip()]
     if len(parts) != 2:  # no comma: split on spaces and hemispheres (东经113°37′ 北纬34°45′)
