@@ -55,6 +55,10 @@ FORMER_NAMES: dict[str, str] = {
 _PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 _CITY_SUFFIX = re.compile(r"([\u4e00-\u9fff]{0,12}?族)*(自治州|地区|盟|市)$")
 _SPACE = re.compile(r"\s+")
+_PEOPLES = ("蒙古|达斡尔|鄂温克|鄂伦春|朝鲜|土家|仫佬|毛南|仡佬|布依|哈尼|纳西|傈僳|拉祜|景颇|独龙|普米|哈萨克|"
+            "锡伯|撒拉|东乡|保安|裕固|塔吉克|柯尔克孜|维吾尔|俄罗斯|乌孜别克|塔塔尔|赫哲|阿昌|德昂|布朗|基诺|"
+            "门巴|珞巴|高山|满|回|畲|苗|瑶|侗|壮|各|黎|羌|彝|藏|水|傣|白|佤|怒|土|京")
+_ETHNIC = re.compile(rf"^(?P<stem>.+?)(?:(?:{_PEOPLES})族)+(?:自治)?(?P<suffix>[县区旗])$")
 
 
 class AmbiguousAddress(GeodataError):
@@ -161,6 +165,15 @@ class _Tree:
                     other = full[:-1] + suffix
                     if other not in real:
                         add(other, _Entry(key, lvl, former=True))
+        for key, lvl in self.level.items():  # 管城回族区 → 管城区: the name without its peoples
+            short_name = _ETHNIC.sub(r"\g<stem>\g<suffix>", self.name[key]) if lvl == "county" else ""
+            if short_name and short_name != self.name[key] and short_name not in real:
+                add(short_name, _Entry(key, lvl))
+        self.stems: dict[str, list[str]] = {}  # 江宁 → 江宁区: before a generic zone only
+        for key, lvl in self.level.items():
+            full = self.name[key]
+            if lvl == "county" and full[-1] in "县区市旗" and len(full) >= 3:
+                self.stems.setdefault(full[:-1], []).append(key)
         for text, adcode in FORMER_NAMES.items():
             add(text, _Entry(adcode, self.level[adcode], former=True))
         for text, adcode in ZONES.items():
@@ -274,13 +287,19 @@ def parse_address(text: str | None, *, within: str | None = None) -> Place | Non
     open_choice: tuple[str, list[str]] | None = None
     zone: str | None = None
     last_end = -1
+    prev_end = 0
     for start, end, word in _names_in(clean):
+        free_from, prev_end = prev_end, end
         entries = [e for e in tree.entries.get(word, ())
                    if not e.short or start in (0, last_end)]
         if not entries:
             continue
         if entries[0].level == "zone":
-            zone = word
+            county = _zone_county(tree, clean, start, free_from, scope)
+            if county is not None:  # 江宁经济技术开发区: the zone of 江宁区
+                scope = tree.deeper(scope, county)
+            else:
+                zone = word
             last_end = end
             continue
         fitting = [e for e in entries if tree.within(e.adcode, scope)]
@@ -318,6 +337,19 @@ def parse_address(text: str | None, *, within: str | None = None) -> Place | Non
     if scope is None:
         return None
     return tree.place(scope)
+
+
+def _zone_county(tree: _Tree, text: str, start: int, free_from: int, scope: str | None) -> str | None:
+    """The county whose name, without 区/县/市, comes right before a generic zone
+    (``江宁经济技术开发区`` → 江宁区), when one county of the scope has it."""
+    for length in (4, 3, 2):
+        if start - length < free_from:
+            continue
+        keys = [k for k in tree.stems.get(text[start - length:start], ()) if tree.within(k, scope)]
+        keys = _one_chain(tree, keys)
+        if len(keys) == 1:
+            return keys[0]
+    return None
 
 
 def _one_chain(tree: _Tree, keys: list[str]) -> list[str]:

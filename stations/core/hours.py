@@ -20,6 +20,10 @@ from functools import lru_cache
 from typing import Any
 
 from stations.core.clock import CHINA_TZ
+from stations.core.hours_text import is_placeholder, normalise, split_hours_text, split_remark
+
+__all__ = ["HoursError", "HoursUnreadable", "OpeningHours", "canonical_hours", "parse_hours",
+           "split_remark", "hours_now", "hours_at_minute", "minute_of_week", "HoursNow"]
 
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 _ZH_DAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
@@ -44,7 +48,7 @@ class Span:
     end_min: int  # may be <= start_min: the range runs past midnight
 
     def __str__(self) -> str:
-        end = "24:00" if self.end_min == 0 and self.start_min else _fmt(self.end_min)
+        end = "24:00" if self.end_min == 0 else _fmt(self.end_min)  # a whole day: 00:00-24:00
         return f"{_fmt(self.start_min)}-{end}"
 
 
@@ -274,59 +278,12 @@ def _parse_span(span: str, text: str) -> Span:
     return Span(start, end % 1440)
 
 
-# How people write hours in ledgers, rewritten to the strict form before reading.
-_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), repl) for pattern, repl in (
-        (r"[—–―‒−〜~～至到]+", "-"),
-        (r"(\d{1,2})\s*[点時时]\s*半", r"\1:30"),
-        (r"(\d{1,2})\s*[点時时]\s*(\d{1,2})\s*分?", r"\1:\2"),
-        (r"(\d{1,2})\s*[点時时]", r"\1:00"),
-        (r"(\d{1,2}):(\d{2}):\d{2}", r"\1:\2"),  # 08:00:00 from a spreadsheet time cell
-        (r"(\d{1,2})\.(\d{2})(?=\s*-|\s*$)", r"\1:\2"),  # 8.30-17.30
-        (r"7\s*[×xX*]\s*24\s*(小时|h)?|全天\s*24\s*小时|24\s*小时(营业|开放|服务)?|全天候?|24h|通宵",
-         "00:00-24:00"),
-        (r"每天|每日|天天|全周|全年无休|全年|常年", ""),
-        (r"工作日", "Mo-Fr"),
-        (r"周末|双休日", "Sa-Su"),
-        (r"(周|星期)(一|二|三|四|五|六|日|天|七)\s*-\s*(周|星期)?", r"\1\2-\1"),
-        (r"(开放|营业|服务|办公)(时间)?", ""),
-    )
-)
-_AFTERNOON = re.compile(r"(下午|晚上|傍晚|晚)\s*(\d{1,2}):(\d{2})(?:\s*-\s*(\d{1,2}):(\d{2}))?")
-_MORNING = re.compile(r"(上午|早上|早晨|清晨|早|中午)\s*(?=\d)")
-_REMARK = re.compile(r"[(（\[【]([^)）\]】]*)[)）\]】]")
 _TOKEN = re.compile(
     rf"(?P<span>{_TIME}\s*-\s*{_TIME})"
     r"|(?P<days>(?:(?:周|星期)[一二三四五六日天七]|Mo|Tu|We|Th|Fr|Sa|Su)"
     r"(?:\s*-\s*(?:(?:周|星期)[一二三四五六日天七]|Mo|Tu|We|Th|Fr|Sa|Su))?)"
-    r"|(?P<sep>[\s,，、;；/和及]+)"
+    r"|(?P<sep>[\s,，、;；/和及。]+)"
 )
-
-
-def _pm(match: re.Match[str]) -> str:
-    """``下午2:00-5:30`` → ``14:00-17:30``; ``晚6点`` → ``18:00``."""
-    hour = int(match.group(2))
-    start = hour + 12 if hour < 12 else hour
-    text = f"{start}:{match.group(3)}"
-    if match.group(4) is not None:
-        end = int(match.group(4))
-        text += f"-{end + 12 if end < 12 and end + 12 > start else end}:{match.group(5)}"
-    return text
-
-
-def split_remark(text: str) -> tuple[str, str | None]:
-    """Hours text without bracketed remarks, and the remarks (``8:00-18:00（节假日休息）``)."""
-    remarks = [m.strip() for m in _REMARK.findall(text) if m.strip()]
-    return _REMARK.sub(" ", text), ("；".join(remarks) or None)
-
-
-def _normalise(text: str) -> str:
-    text = text.translate(_FULLWIDTH)
-    for pattern, repl in _REWRITES:
-        text = pattern.sub(repl, text)
-    text = _AFTERNOON.sub(_pm, text)
-    return _MORNING.sub("", text).strip(" ,;、")
 
 
 def _parse_rules(text: str, original: str) -> tuple[Rule, ...]:
@@ -387,13 +344,33 @@ def parse_hours(text: str | None) -> OpeningHours | None:
         return None
     if stripped.replace(" ", "") in _ALWAYS:
         return OpeningHours(rules=(), always=True)
-    rules = _parse_rules(_normalise(split_remark(stripped)[0]), stripped)
+    if is_placeholder(stripped):
+        return None
+    main, closed, _remarks = split_hours_text(stripped)
+    rules = _without_days(_parse_rules(normalise(main), stripped), _closed_days(closed, stripped))
     if not rules:
         raise HoursUnreadable(f"无法识别的开放时间 / unreadable opening hours: {text!r}")
     if all(len(r.days) == 7 for r in rules) and any(
             s.start_min == 0 and s.end_min == 0 for r in rules for s in r.spans):
         return OpeningHours(rules=(), always=True)
     return OpeningHours(rules=_merge(rules))
+
+
+def _closed_days(texts: tuple[str, ...], original: str) -> frozenset[int]:
+    """The days a ledger says are closed (``周末休息``, ``周六、周日闭馆``)."""
+    days: set[int] = set()
+    for text in texts:
+        for match in _TOKEN.finditer(normalise(text)):
+            if match.lastgroup == "days":
+                days |= _parse_days(match.group())
+    return frozenset(days)
+
+
+def _without_days(rules: tuple[Rule, ...], closed: frozenset[int]) -> tuple[Rule, ...]:
+    if not closed:
+        return rules
+    kept = (Rule(r.days - closed, r.spans) for r in rules)
+    return tuple(r for r in kept if r.days)
 
 
 def _merge(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:

@@ -86,7 +86,20 @@ KIND_ALIASES: dict[str, str] = {
     "驿站": "outdoor_worker_station",
     "爱心驿站": "outdoor_worker_station",
     "工会驿站": "outdoor_worker_station",
+    "暖心驿站": "outdoor_worker_station",
+    "职工驿站": "outdoor_worker_station",
+    "户外劳动者驿站": "outdoor_worker_station",
+    "户外劳动者服务驿站": "outdoor_worker_station",
+    "户外劳动者服务点": "outdoor_worker_station",
+    "户外劳动者服务站点（驿站）": "outdoor_worker_station",
+    "劳动者港湾": "outdoor_worker_station",
+    "爱心港湾": "outdoor_worker_station",
+    "户外劳动者港湾": "outdoor_worker_station",
+    "职工之家驿站": "outdoor_worker_station",
     "司机之家": "driver_home",
+    "货车司机之家": "driver_home",
+    "司机之家服务站": "driver_home",
+    "司机驿站": "driver_home",
 }
 STATUS_ALIASES: dict[str, str] = {t.zh: t.code for t in STATUSES.values()} | {
     "在用": "active",
@@ -98,7 +111,37 @@ STATUS_ALIASES: dict[str, str] = {t.zh: t.code for t in STATUSES.values()} | {
     "撤销": "revoked",
     "关闭": "closed",
     "停用": "suspended",
+    "正常运营": "active",
+    "正常运行": "active",
+    "运行": "active",
+    "运行中": "active",
+    "运营正常": "active",
+    "正常开放": "active",
+    "已建成": "active",
+    "建成": "active",
+    "已挂牌": "active",
+    "已投用": "active",
+    "投入使用": "active",
+    "已开放": "active",
+    "在建": "planned",
+    "建设中": "planned",
+    "计划建设": "planned",
+    "拟建": "planned",
+    "暂停使用": "suspended",
+    "暂停服务": "suspended",
+    "暂停运营": "suspended",
+    "暂停开放": "suspended",
+    "已停用": "suspended",
+    "已撤除": "revoked",
+    "已摘牌": "revoked",
+    "摘牌": "revoked",
 }
+# What a ledger cell holds when it means "nothing here": read as an empty cell.
+PLACEHOLDERS = frozenset({
+    "/", "//", "\\", "-", "--", "---", "—", "——", "———", "–", "一", "－", "/ /", "无", "暂无", "没有", "空",
+    "待定", "待补充", "待完善", "不详", "未知", "未填", "无数据", "n/a", "na", "null", "none", "nil", "/无",
+    "×",
+})
 SERVICE_ALIASES: dict[str, str] = {t.zh: t.code for t in SERVICES.values()}
 
 

@@ -20,8 +20,9 @@ from stations.store.registry import SaveCounts
 
 WARNING_KINDS = {
     "services": ("未识别的服务词", "unknown service words"),
-    "opening_hours": ("无法识别的开放时间", "hours not read"),
+    "opening_hours": ("开放时间未读或未全读", "hours not (fully) read"),
     "address": ("地址与坐标不一致", "address and location disagree"),
+    "phone": ("电话以外的文字", "words beside phone numbers"),
     "region": ("区县列与地址不一致", "county column and address disagree"),
     "duplicate": ("可能重复", "likely duplicates"),
     "columns": ("未读取的列", "columns not read"),

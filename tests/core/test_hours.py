@@ -72,7 +72,7 @@ def test_blank_hours_are_unknown(blank: str | None) -> None:
         pytest.param("08:00-08:00", "start equals end", id="empty-range"),
         pytest.param("Xx 08:00-09:00", "unknown day", id="bad-day"),
         pytest.param("工作日开放", "unreadable", id="prose"),
-        pytest.param("8am-5pm", "unreadable", id="am-pm"),
+        pytest.param("与银行营业时间一致", "unreadable", id="same-as-host"),
     ],
 )
 def test_bad_hours_are_refused_with_a_reason(text: str, fragment: str) -> None:
