@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from stations.errors import InvalidInput
 
@@ -107,19 +107,23 @@ def clean_text(
 _INVISIBLE_CLASS = ("\u00ad\u115f\u1160\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f"
                     "\u3164\ufeff\ufff9-\ufffb")
 # Anything that may make clean_text refuse or change a trimmed value, in one pass.
-_SUSPECT = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CLASS}{_INVISIBLE_CLASS}]")
+# (line and paragraph separators too: a one-line field folds them, see stations.io.cells.one_line)
+_SUSPECT = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI_CLASS}{_INVISIBLE_CLASS}]")
 _SUSPECT_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CLASS}{_INVISIBLE_CLASS}]")
 _JOIN = "\ue000"  # a private-use starter: composes with nothing, is neither control nor space
 
 
 def unclean_indexes(values: Sequence[str | None], field: str, *, multiline: bool = False,
-                    limit: int | None = None, trimmed: bool = False) -> list[int]:
+                    limit: int | None = None, trimmed: bool = False,
+                    prepare: Callable[[str], str] | None = None) -> list[int]:
     """Indexes of the values :func:`clean_text` would refuse or change (same arguments).
 
     The whole column is checked at once (one regular-expression pass over the joined text,
     one NFC check), and value by value only when that finds something: the check a
     200,000-row import can afford. ``trimmed`` says the values are known to be trimmed
-    and not empty (a ledger's cells are).
+    and not empty (a ledger's cells are). ``prepare`` is what the caller does to a value
+    before :func:`clean_text` (it may change only what that pass finds: control
+    characters, line separators).
     """
     present = values if None not in values else [v for v in values if v is not None]
     if not present:
@@ -137,7 +141,8 @@ def unclean_indexes(values: Sequence[str | None], field: str, *, multiline: bool
         if value is None:
             continue
         try:
-            if clean_text(value, field, multiline=multiline, limit=limit) != value:
+            ready = prepare(value) if prepare is not None else value
+            if clean_text(ready, field, multiline=multiline, limit=limit) != value:
                 found.append(j)
         except InvalidInput:
             found.append(j)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, TypeVar
 
 import numpy as np
@@ -22,15 +21,16 @@ import numpy as np
 from stations.core.model import Station
 from stations.core.text import unclean_indexes
 from stations.core.vocab import KIND_ALIASES, KINDS, STATUS_ALIASES, STATUSES
-from stations.io.cells import halfwidth
+from stations.io.cells import CellError, halfwidth, one_line, read_date
 from stations.io.rows import (
     MAX_ID_CHARS,
+    MULTILINE_FIELDS,
     TEXT_FIELDS,
     Finding,
-    bad_phones,
     hours_cell,
     parse_row,
     services_cell,
+    unplain_phones,
 )
 from stations.io.table import Records
 
@@ -87,9 +87,10 @@ def parse_records(records: Records, default_kind: str | None = None) -> Parsed:
     slow: set[int] = set()
     for name in TEXT_FIELDS:
         if name in cols:
-            slow.update(unclean_indexes(cols[name], name, multiline=name == "status_reason",
+            multiline = name in MULTILINE_FIELDS
+            slow.update(unclean_indexes(cols[name], name, multiline=multiline,
                                         limit=MAX_ID_CHARS if name == "id" else None,
-                                        trimmed=True))
+                                        trimmed=True, prepare=None if multiline else one_line))
     # Copies: a re-read row writes into them, and the cells as written stay for the report.
     fields: dict[str, list[Any]] = {name: list(cols.get(name, none)) for name in PLAIN_FIELDS}
     slow.update(j for j, v in enumerate(fields["name"]) if v is None)
@@ -107,7 +108,7 @@ def parse_records(records: Records, default_kind: str | None = None) -> Parsed:
     fields["truck_parking_capacity"] = [s[1] if s is not _SLOW else None for s in services]
     fields["opening_hours"] = _each(cols.get("opening_hours", none), _hours, slow)
     fields["status_date"] = _each(cols.get("status_date", none), _date, slow)
-    slow.update(bad_phones(fields["phone"]))
+    slow.update(unplain_phones(fields["phone"]))
     lon, lat = _coordinates(cols, n, slow)
 
     parsed = Parsed(n, fields, lon, lat)
@@ -153,8 +154,8 @@ def _date(text: str | None) -> Any:
     if not text:
         return None
     try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
+        return read_date(text)
+    except CellError:
         return _SLOW
 
 

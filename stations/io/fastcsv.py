@@ -18,7 +18,7 @@ from typing import Any
 
 from stations.io.safe_cells import csv_text_in
 from stations.io.sources import MAX_CELL_CHARS, MAX_ROWS, Rows
-from stations.io.table import NOTE, Header, Records
+from stations.io.table import NOTE, Header, Records, cell_values
 
 MIN_ROWS = 5_000
 """Files with fewer data rows are read row by row (the fast path pays off above this)."""
@@ -33,8 +33,8 @@ def plain_records(path: Path, encoding: str, header: Header, width: int
     """
     import pandas as pd
 
-    if path.stat().st_size < MIN_ROWS * 40:
-        return None
+    if path.stat().st_size < MIN_ROWS * 40 or header.ticks:
+        return None  # small, or facility columns of ticks: read row by row
     width = max(width, max(header.columns.values()) + 1)
     try:
         frame = pd.read_csv(path, header=None, names=range(width), dtype=str, na_filter=False,
@@ -57,7 +57,7 @@ def plain_records(path: Path, encoding: str, header: Header, width: int
         values: list[Any] = stripped[index][:k] if k < len(stripped[index]) else stripped[index]
         if "'" in "".join(values):
             values = [v.strip() for v in map(csv_text_in, raw[index][:k])]  # our exports' apostrophe
-        columns[name] = [v or None for v in values] if "" in values else values
+        columns[name] = cell_values(values)
     records = Records(list(range(first_number, first_number + k)), columns)
 
     def rest() -> Rows:

@@ -11,23 +11,31 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from stations.core.hours import HoursError, HoursUnreadable, canonical_hours, split_remark
 from stations.core.text import clean_text
 from stations.core.vocab import KIND_ALIASES, KINDS, SERVICE_CODES, STATUS_ALIASES, STATUSES
 from stations.errors import InvalidInput
-from stations.io.cells import CellError, halfwidth, read_degrees, read_pair, read_services
+from stations.io.cells import (
+    CellError,
+    halfwidth,
+    one_line,
+    read_count,
+    read_date,
+    read_degrees,
+    read_pair,
+    read_phone,
+    read_services,
+)
 from stations.io.table import Row
 
-_PHONE_RE = re.compile(r"^[0-9０-９+\-()（） *＊转#,，;；/、]{3,64}$")
-_DIGIT = re.compile(r"[0-9０-９]")
 _CODES = frozenset(SERVICE_CODES)
 _ORDER = {code: i for i, code in enumerate(SERVICE_CODES)}
-_PHONE_CHARS = r"[0-9０-９+\-()（） *＊转#,，;；/、]"
-# One line that is a phone number; lookaheads are atomic and the line is matched one way
-# only, so a column that does not match fails in linear time.
-_ONE_PHONE = rf"(?=[^\n]{{3,64}}(?:\n|\Z))(?=[^\n0-9０-９]*[0-9０-９]){_PHONE_CHARS}+"
+# Phone cells read_phone keeps exactly as written (ASCII digits and separators, 3-64 of
+# them, a digit among them), checked for a whole column at once. Lookaheads are atomic and
+# a line matches one way only, so a column that does not match fails in linear time.
+_PLAIN_PHONE_CHARS = r"[0-9+\-() *转#,;/、]"
+_ONE_PHONE = rf"(?=[^\n]{{3,64}}(?:\n|\Z))(?=[^\n0-9]*[0-9]){_PLAIN_PHONE_CHARS}+"
 _PHONES = re.compile(rf"(?:{_ONE_PHONE}\n)*{_ONE_PHONE}")
 MAX_ID_CHARS = 64
 TEXT_FIELDS = ("id", "name", "address", "host", "status_reason", "opening_hours", "phone", "services")
@@ -48,6 +56,8 @@ class Finding:
 
 
 Problems = list[tuple[str, str]]
+MULTILINE_FIELDS = frozenset({"status_reason", "services", "opening_hours"})
+"""Fields whose line breaks are kept (their readers split on them); others become one line."""
 
 
 def parse_row(row: Row, default_kind: str | None = None
@@ -72,17 +82,24 @@ def parse_row(row: Row, default_kind: str | None = None
 
     phone = v.get("phone")
     if phone:
-        if not phone_ok(phone):
-            problems.append(("phone", f"电话号码无效 / not a phone number: {phone!r}"))
+        try:
+            number, words = read_phone(phone)
+        except CellError as exc:
+            problems.append(("phone", str(exc)))
         else:
-            out["phone"] = phone
+            if number:
+                out["phone"] = number
+            if words:
+                warnings.append(Finding(row.number, "phone", "phone",
+                                        f"电话以外的文字未保存 / words other than the number left out: "
+                                        f"{words!r} (保存 / kept: {number})", phone))
 
     status_date = v.get("status_date")
     if status_date:
         try:
-            out["status_date"] = date.fromisoformat(status_date[:10])
-        except ValueError:
-            problems.append(("status_date", f"日期无效 / not a date (YYYY-MM-DD): {status_date!r}"))
+            out["status_date"] = read_date(status_date)
+        except CellError as exc:
+            problems.append(("status_date", str(exc)))
     _coordinates(v, out, problems)
     return out, problems, warnings
 
@@ -91,8 +108,11 @@ def _clean_row(row: Row, problems: Problems) -> Row:
     """The row with its text fields normalised; a refused field is a problem and left out."""
     values = dict(row.values)
     for name in TEXT_FIELDS:
+        value = values.get(name)
+        if value is not None and name not in MULTILINE_FIELDS:
+            value = one_line(value)  # a line break typed in the cell (Alt+Enter)
         try:
-            values[name] = clean_text(values.get(name), name, multiline=name == "status_reason",
+            values[name] = clean_text(value, name, multiline=name in MULTILINE_FIELDS,
                                       limit=MAX_ID_CHARS if name == "id" else None)
         except InvalidInput as exc:
             problems.append((name, exc.reason))
@@ -140,11 +160,9 @@ def services_cell(text: str | None, cap_text: str | None
     problem = None
     if cap_text:
         try:
-            capacity = int(float(halfwidth(cap_text)))
-            if capacity < 0:
-                raise ValueError
-        except ValueError:
-            problem = f"不是非负整数 / not a whole number ≥ 0: {cap_text!r}"
+            capacity = read_count(cap_text)
+        except CellError as exc:
+            problem = str(exc)
     if capacity is not None and "truck_parking" not in services:
         services = tuple(c for c in SERVICE_CODES if c in {*services, "truck_parking"})
     return services, capacity, unknown, problem
@@ -198,18 +216,14 @@ def hours_cell(text: str | None) -> tuple[str | None, str | None, str | None]:
     return hours, None, None
 
 
-def phone_ok(phone: str) -> bool:
-    """Whether a cell reads as a phone number (digits, separators, 转 for extensions)."""
-    return bool(_PHONE_RE.match(phone)) and bool(_DIGIT.search(phone))
-
-
-def bad_phones(phones: list[str | None]) -> list[int]:
-    """Indexes of the cells :func:`phone_ok` refuses, the whole column read at once."""
+def unplain_phones(phones: list[str | None]) -> list[int]:
+    """Indexes of the phone cells that :func:`read_phone` would change, warn about or refuse
+    (the whole column checked at once; the cells it finds are read row by row)."""
     present = [p for p in phones if p is not None]
     whole = "\n".join(present)
     if not present or (whole.count("\n") == len(present) - 1 and _PHONES.fullmatch(whole)):
         return []
-    return [j for j, p in enumerate(phones) if p is not None and not phone_ok(p)]
+    return [j for j, p in enumerate(phones) if p is not None and not _PHONES.fullmatch(p)]
 
 
 def _coordinates(v: dict[str, str | None], out: dict[str, object], problems: Problems) -> None:
@@ -225,6 +239,15 @@ def _coordinates(v: dict[str, str | None], out: dict[str, object], problems: Pro
     texts = {axis: v.get(axis) for axis in ("lon", "lat")}
     if texts["lon"] is None and texts["lat"] is None:
         return  # no coordinates: an unlocated station, if the address says where
+    one = texts["lon"] if texts["lat"] is None else texts["lat"] if texts["lon"] is None else None
+    if one is not None:  # both in the 经度 (or 纬度) cell: "113.6,34.7"
+        try:
+            lon, lat = read_pair(one)
+        except CellError:
+            pass
+        else:
+            _range(lon, lat, out, problems, None)
+            return
     values: dict[str, float] = {}
     for axis, label in (("lon", "经度 / longitude"), ("lat", "纬度 / latitude")):
         text = texts[axis]

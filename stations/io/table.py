@@ -15,8 +15,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from stations.io.cells import halfwidth
-from stations.io.headers import SERIAL_HEADERS, canonical_header
+from stations.core.vocab import PLACEHOLDERS
+from stations.io.cells import blank_cell, halfwidth, ticked
+from stations.io.headers import SERIAL_HEADERS, canonical_header, service_header
 from stations.io.sources import MAX_ROWS, Rows, Sheet, fail
 
 HEADER_SCAN_ROWS = 30
@@ -48,6 +49,8 @@ class Header:
     serial: tuple[int, ...]  # cell indexes of 序号 columns
     score: int
     labels: tuple[str, ...]  # the header cells as written
+    ticks: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    """Facility columns (饮水 | 微波炉 | ...): cell index and the services a tick there means."""
 
 
 def find_header(rows: list[tuple[int, list[str]]]) -> Header | None:
@@ -69,6 +72,7 @@ def _header(cells: list[str], number: int) -> Header | None:
     columns: dict[str, int] = {}
     unknown: list[str] = []
     serial: list[int] = []
+    ticks: list[tuple[int, tuple[str, ...]]] = []
     for index, cell in enumerate(cells):
         label = str(cell).strip()
         if not label:
@@ -77,7 +81,9 @@ def _header(cells: list[str], number: int) -> Header | None:
             serial.append(index)
             continue
         canon = canonical_header(label)
-        if canon is None:
+        if canon is None and service_header(label):
+            ticks.append((index, service_header(label)))
+        elif canon is None:
             unknown.append(label)
         elif canon not in columns:
             columns[canon] = index
@@ -85,7 +91,7 @@ def _header(cells: list[str], number: int) -> Header | None:
     if "name" not in columns or score < 4 or len(unknown) > 2 * len(columns) + 2:
         return None
     return Header("", number, columns, tuple(unknown), tuple(serial), score,
-                  tuple(str(c).strip() for c in cells))
+                  tuple(str(c).strip() for c in cells), tuple(ticks))
 
 
 def _two_row_header(top: list[str], below: list[str], number: int) -> Header | None:
@@ -150,8 +156,9 @@ def choose_sheet(sheets: list[Sheet], label: str, wanted: str | None) -> tuple[S
 
 
 def _fields(header: Header) -> tuple[int, dict[str, int], tuple[str, ...], tuple[int, ...], int,
-                                     tuple[str, ...]]:
-    return (header.row, header.columns, header.unknown, header.serial, header.score, header.labels)
+                                     tuple[str, ...], tuple[tuple[int, tuple[str, ...]], ...]]:
+    return (header.row, header.columns, header.unknown, header.serial, header.score, header.labels,
+            header.ticks)
 
 
 def _first_rows(sheet: Sheet) -> list[tuple[int, list[str]]]:
@@ -217,7 +224,7 @@ def table_records(sheet: Sheet, header: Header, label: str,
     """
     columns = header.columns
     prefix, rows = start if start is not None else (None, sheet.rows())
-    mapped = sorted(set(columns.values()))
+    mapped = sorted(set(columns.values()) | {i for i, _ in header.ticks})
     name_index = columns.get("name")
     context: str | None = None
     any_context = False
@@ -256,24 +263,48 @@ def table_records(sheet: Sheet, header: Header, label: str,
         contexts.append(context)
         if len(numbers) + (len(prefix) if prefix else 0) > MAX_ROWS:
             fail(label, number, "file", f"数据行过多 / more than {MAX_ROWS:,} data rows; split the file")
-    records = Records(numbers, _split(kept, columns), contexts if any_context else None)
+    records = Records(numbers, _split(kept, columns, header.ticks), contexts if any_context else None)
     return records if prefix is None else prefix.then(records)
 
 
-def _split(kept: list[list[str]], columns: dict[str, int]) -> dict[str, list[str | None]]:
-    """Cells by column, stripped, empty ones as ``None``."""
-    out: dict[str, list[str | None]] = {}
+def _split(kept: list[list[str]], columns: dict[str, int],
+           ticks: tuple[tuple[int, tuple[str, ...]], ...] = ()) -> dict[str, list[str | None]]:
+    """Cells by column (see :func:`cell_values`), with the ticked facility columns added to
+    the services."""
     if not kept:
         return {c: [] for c in columns}
-    width = max(columns.values()) + 1
+    width = max([*columns.values(), *(i for i, _ in ticks)]) + 1
     short = [j for j, cells in enumerate(kept) if len(cells) < width]
     for j in short:
         kept[j] = kept[j] + [""] * (width - len(kept[j]))
     by_index = list(zip(*kept, strict=False))
-    for name, index in columns.items():
-        column: list[str | None] = list(map(str.strip, by_index[index]))
-        out[name] = [v or None for v in column] if "" in column else column
+    out = {name: cell_values(list(map(str.strip, by_index[index]))) for name, index in columns.items()}
+    if ticks:
+        services = out.get("services") or [None] * len(kept)
+        out["services"] = [_with_ticks(text, cells, ticks) for text, cells in zip(services, kept, strict=True)]
     return out
+
+
+_LONGEST_PLACEHOLDER = max(map(len, PLACEHOLDERS)) + 2
+
+
+def cell_values(stripped: list[str]) -> list[str | None]:
+    """Trimmed cells as values: ``None`` for a blank cell or a placeholder (``/``, ``无``,
+    ``——``); the list itself when there is none (a column of 200,000 is checked in C
+    unless it has short cells)."""
+    if "" not in stripped and min(map(len, stripped), default=0) > _LONGEST_PLACEHOLDER:
+        return stripped  # type: ignore[return-value]
+    blanks = {v for v in stripped if len(v) <= _LONGEST_PLACEHOLDER and (not v or blank_cell(v))}
+    if not blanks:
+        return stripped  # type: ignore[return-value]
+    return [None if v in blanks else v for v in stripped]
+
+
+def _with_ticks(services: str | None, cells: list[str],
+                ticks: tuple[tuple[int, tuple[str, ...]], ...]) -> str | None:
+    """The services column's text and the codes of the facility columns ticked in the row."""
+    codes = [c for i, found in ticks if i < len(cells) and ticked(cells[i]) for c in found]
+    return "；".join(filter(None, (services, *dict.fromkeys(codes)))) or None
 
 
 def header_note(header: Header, others: Iterable[str]) -> list[str]:

@@ -98,13 +98,7 @@ def test_a_gbk_csv_with_a_development_zone_and_a_county_column(registry: Registr
     assert (hexi.county, hexi.opening_hours) == ("建邺区", "08:00-18:00")  # type: ignore[attr-defined]
 
 
-WIRING = ("needs the row parser to hand cells to blank_cell, one_line, read_phone, read_date and "
-          "read_count (stations/io/rows.py, stations/io/table.py; see the clerk report)")
-TICKS = ("needs the table to read facility columns with service_header and ticked, and the row parser "
-         "to read a pair typed in the 经度 or 纬度 cell (see the clerk report)")
 
-
-@pytest.mark.xfail(strict=True, reason=WIRING)
 def test_line_breaks_placeholders_phones_dates_and_counts(registry: Registry, tmp_path: Path) -> None:
     path = write_wired_workbook(tmp_path / "台账.xlsx", WIRED_ROWS[:3])
     report = import_ledger(registry, path, kind="outdoor_worker_station")
@@ -125,7 +119,6 @@ def test_line_breaks_placeholders_phones_dates_and_counts(registry: Registry, tm
     assert "'王师傅'" in warning.reason
 
 
-@pytest.mark.xfail(strict=True, reason=WIRING)
 def test_phones_excel_mangled_and_dates_without_a_day_are_refused_by_row(registry: Registry,
                                                                         tmp_path: Path) -> None:
     path = write_wired_workbook(tmp_path / "台账.xlsx")
@@ -136,7 +129,6 @@ def test_phones_excel_mangled_and_dates_without_a_day_are_refused_by_row(registr
     assert "科学计数法" in info.value.problems[0].reason and "names no day" in info.value.problems[1].reason
 
 
-@pytest.mark.xfail(strict=True, reason=TICKS)
 def test_facility_columns_of_ticks_and_a_pair_in_one_coordinate_cell(registry: Registry,
                                                                       tmp_path: Path) -> None:
     path = write_ticks_workbook(tmp_path / "设施.xlsx")

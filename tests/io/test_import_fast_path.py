@@ -21,7 +21,7 @@ from stations.io.tabular import read_table
 from stations.store.registry import Registry
 
 HEADER = ["序号", "编号", "站点名称", "类型", "经度", "纬度", "详细地址", "服务内容", "开放时间",
-          "联系电话", "状态", "货车车位"]
+          "联系电话", "状态", "货车车位", "状态日期"]
 # Cells as clerks write them: each row differs from a plain one in one way.
 ODD_ROWS: list[list[str]] = [
     ["", "Z-DMS", "金水区度分秒驿站", "爱心驿站", "113°37′12″", "34°45′36″", "郑州市金水区花园路1号",
@@ -64,6 +64,26 @@ ODD_ROWS: list[list[str]] = [
      "toilet", "25:00-26:00", "0371-1717171", "active", ""],
     ["", "Z-LONG", "长" * 201, "outdoor_worker_station", "113.81", "34.92", "郑州市金水区20号",
      "toilet", "24/7", "0371-1818181", "active", ""],
+    ["", "Z-WHO", "联系人驿站", "outdoor_worker_station", "113.82", "34.93", "郑州市金水区21号",
+     "toilet", "24/7", "王师傅 13903711234", "active", ""],
+    ["", "Z-DASH", "全角横线驿站", "outdoor_worker_station", "113.83", "34.94", "郑州市金水区22号",
+     "toilet", "24/7", "0371－63251234", "active", ""],
+    ["", "Z-EXCEL", "科学计数驿站", "outdoor_worker_station", "113.84", "34.95", "郑州市金水区23号",
+     "toilet", "24/7", "1.38123E+10", "active", ""],
+    ["", "Z-BREAK", "换行\n驿站", "outdoor_worker_station", "113.85", "34.96", "郑州市金水区\n24号",
+     "饮水\n热水", "8:00-18:00\n周末休息", "0371-1919191", "active", ""],
+    ["", "Z-LSEP", "段落\u2028驿站", "outdoor_worker_station", "113.86", "34.97", "郑州市金水区25号",
+     "toilet", "24/7", "0371-2020202", "active", ""],
+    ["", "Z-PAIR", "一格坐标驿站", "outdoor_worker_station", "113.87,34.98", "", "郑州市金水区26号",
+     "toilet", "24/7", "0371-2121212", "active", ""],
+    ["", "Z-PLACE", "占位驿站", "outdoor_worker_station", "113.88", "34.99", "郑州市金水区27号",
+     "无", "/", "——", "active", ""],
+    ["", "Z-ABOUT", "约数驿站", "司机之家", "113.89", "35.00", "郑州市中牟县28号",
+     "停车", "24/7", "0371-2222223", "active", "约50"],
+    ["", "Z-DAY", "日期驿站二", "outdoor_worker_station", "113.90", "35.01", "郑州市金水区29号",
+     "toilet", "24/7", "0371-2323232", "suspended", "", "2024年3月1日"],
+    ["", "Z-MONTH", "只有月份驿站", "outdoor_worker_station", "113.91", "35.02", "郑州市金水区30号",
+     "toilet", "24/7", "0371-2424242", "suspended", "", "2024年3月"],
 ]
 
 
@@ -71,13 +91,13 @@ def _plain(i: int) -> list[str]:
     return [str(i), f"P{i:05d}", f"金水区爱心驿站{i}", "outdoor_worker_station", f"{113.6 + i * 1e-5:.6f}",
             f"{34.7 + i * 1e-5:.6f}", f"郑州市金水区第{i % 97 + 1}街{i}号",
             "drinking_water;hot_water;truck_parking:12" if i % 7 == 0 else "drinking_water;toilet",
-            "Mo-Fr 08:00-18:00" if i % 3 else "24/7", f"0371-{i:07d}", "active", ""]
+            "Mo-Fr 08:00-18:00" if i % 3 else "24/7", f"0371-{i:07d}", "active", "", ""]
 
 
 def _ledger(n: int) -> list[list[str]]:
     rows = [_plain(i) for i in range(n)]
     for k, odd in enumerate(ODD_ROWS):  # spread through the file
-        rows[(k * 37 + 5) % n] = [str(k)] + odd[1:]
+        rows[(k * 37 + 5) % n] = ([str(k)] + odd[1:] + [""])[:len(HEADER)]
     return rows
 
 
@@ -112,7 +132,15 @@ def test_every_row_read_by_columns_is_what_the_row_reading_says(tmp_path: Path) 
     # the odd rows were found: each a problem or a warning (or read into the right value)
     assert {"Z-PHONE", "Z-CTRL", "Z-NONAME", "Z-KIND", "Z-LONLY", "Z-RANGE", "Z-CAP",
             "Z-INVIS", "Z-STATUS", "Z-DATE", "Z-LONG"} <= problem_rows
-    assert {"Z-UNK", "Z-PROSE", "Z-REMARK"} <= warning_rows
+    assert {"Z-EXCEL", "Z-MONTH"} <= problem_rows
+    assert {"Z-UNK", "Z-PROSE", "Z-REMARK", "Z-WHO"} <= warning_rows
+    at = records.columns["id"].index
+    assert parsed.fields["phone"][at("Z-DASH")] == "0371-63251234"
+    assert parsed.fields["name"][at("Z-BREAK")] == "换行 驿站" and parsed.fields["name"][at("Z-LSEP")] == "段落 驿站"
+    assert (parsed.lon[at("Z-PAIR")], parsed.lat[at("Z-PAIR")]) == (113.87, 34.98)
+    assert parsed.fields["phone"][at("Z-PLACE")] is None and parsed.fields["opening_hours"][at("Z-PLACE")] is None
+    assert parsed.fields["truck_parking_capacity"][at("Z-ABOUT")] == 50
+    assert str(parsed.fields["status_date"][at("Z-DAY")]) == "2024-03-01"
     dms = records.columns["id"].index("Z-DMS")
     assert parsed.lon[dms] == pytest.approx(113.62) and parsed.fields["opening_hours"][dms] == "08:00-18:00"
     nfd = records.columns["id"].index("Z-NFD")
