@@ -16,7 +16,7 @@ from typing import Any
 
 from stations.core.model import Station
 from stations.errors import InvalidInput
-from stations.io.safe_cells import csv_record, xlsx_row
+from stations.io.safe_cells import csv_row, xlsx_row
 from stations.io.tabular import EXPORT_COLUMNS
 
 Progress = Callable[[str, int, int], None]
@@ -74,10 +74,9 @@ def export_stations(
     tmp = path.with_name(f".{path.stem}.part{suffix}")
     if suffix == ".csv":
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS)
-            writer.writeheader()
-            for st in records:
-                writer.writerow(csv_record(station_record(st)))
+            writer = csv.writer(fh)
+            writer.writerow(EXPORT_COLUMNS)
+            writer.writerows(csv_row(station_record(st).values()) for st in records)
     elif suffix == ".xlsx":
         _write_xlsx(records, tmp)
     elif suffix == ".geojson":

