@@ -25,7 +25,7 @@ from stations.core.model import Station
 from stations.core.paging import Cursor, Page, page_from_rows
 from stations.errors import InvalidInput, NotFound
 from stations.store.registry import Registry
-from stations.store.registry import _to_station as row_to_station
+from stations.store.station_rows import to_station as row_to_station
 from stations.store.tables import StationRow
 
 PUBLIC_STATUSES = ("planned", "active", "suspended")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, bindparam, func, literal_column, select, text, update
+from sqlalchemy import Engine, Table, func, select, text, update
 from sqlalchemy.orm import Session
 
 from geodata.china import explain_not_in_china, in_china
@@ -26,11 +26,20 @@ from stations.errors import InvalidInput, NotFound
 from stations.store.engine import Same, insert_columns, make_engine
 from stations.store.revision import bump_revision, read_revision
 from stations.store.schema import prepare
+from stations.store.station_rows import (
+    STORED_FIELDS,
+    created_history,
+    services_text,
+    split_services,
+    station_columns,
+    taker,
+    to_row,
+    to_station,
+    to_stations,
+)
 from stations.store.tables import HistoryRow, StationRow
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit
-_SERVICES_AT = [f.name for f in fields(Station)].index("services")
-_STORED_FIELDS = ("id",) + EDITABLE_FIELDS + REGION_FIELDS
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,7 @@ class Registry:
             row = s.get(StationRow, station_id)
             if row is None:
                 raise NotFound(f"站点不存在 / no station with id {station_id!r}")
-            return _to_station(row)
+            return to_station(row)
 
     def search(
         self,
@@ -138,28 +147,28 @@ class Registry:
         with self.session() as s:
             total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
             rows = s.scalars(query.order_by(StationRow.id).limit(limit).offset(offset)).all()
-            return int(total), [_to_station(r) for r in rows]
+            return int(total), [to_station(r) for r in rows]
 
     def all(self) -> list[Station]:
         """Every station, by id (read without the ORM: 200,000 in about a second)."""
         table = StationRow.__table__
         with self.session() as s:
-            return _to_stations(s.connection().execute(select(*_station_columns()).order_by(table.c.id)))
+            return to_stations(s.connection().execute(select(*station_columns()).order_by(table.c.id)))
 
     def get_many(self, ids: Iterable[str]) -> dict[str, Station]:
         ids = list(ids)
         table = StationRow.__table__
-        columns = _station_columns()
+        columns = station_columns()
         with self.session() as s:
             if len(ids) > 20 * _CHUNK:  # many: one pass over the table beats 200 queries
                 wanted = set(ids)
-                return {st.id: st for st in _to_stations(s.connection().execute(select(*columns)))
+                return {st.id: st for st in to_stations(s.connection().execute(select(*columns)))
                         if st.id in wanted}
             found: dict[str, Station] = {}
             for start in range(0, len(ids), _CHUNK):
                 chunk = ids[start : start + _CHUNK]
                 rows = s.connection().execute(select(*columns).where(table.c.id.in_(chunk)))
-                found.update((st.id, st) for st in _to_stations(rows))
+                found.update((st.id, st) for st in to_stations(rows))
         return found
 
     def frame(self) -> pd.DataFrame:
@@ -168,11 +177,11 @@ class Registry:
         The search index and coverage need standings too: they use
         :func:`stations.compliance.standing.station_table`, which adds them.
         """
-        columns = [getattr(StationRow, f) for f in _STORED_FIELDS]
+        columns = [getattr(StationRow, f) for f in STORED_FIELDS]
         with self.session() as s:
             rows = s.execute(select(*columns).order_by(StationRow.id)).all()
-        frame = pd.DataFrame(rows, columns=list(_STORED_FIELDS))
-        frame["services"] = [_split_services(v) for v in frame["services"]]
+        frame = pd.DataFrame(rows, columns=list(STORED_FIELDS))
+        frame["services"] = [split_services(v) for v in frame["services"]]
         frame["lon"] = frame["lon"].astype("float64")
         frame["lat"] = frame["lat"].astype("float64")
         return frame
@@ -207,7 +216,7 @@ class Registry:
         changed one gets an ``action`` entry with the changes; ``source`` (the ledger's
         file name) is the reason of both.
         """
-        columns = {name: [getattr(st, name) for st in stations] for name in _STORED_FIELDS}
+        columns = {name: [getattr(st, name) for st in stations] for name in STORED_FIELDS}
         return self.save_columns(columns, actor=actor, action=action, source=source)
 
     def save_columns(
@@ -221,10 +230,10 @@ class Registry:
         now = utcnow()
         known = self._known_ids(ids)
         new = [j for j, sid in enumerate(ids) if sid not in known]
-        take = _taker(new, len(ids))
-        inserts: dict[str, list[Any] | Same] = {name: take(columns[name]) for name in _STORED_FIELDS}
+        take = taker(new, len(ids))
+        inserts: dict[str, list[Any] | Same] = {name: take(columns[name]) for name in STORED_FIELDS}
         services: list[tuple[str, ...]] = inserts["services"]  # type: ignore[assignment]
-        texts = {v: _services_text(v) for v in set(services)}
+        texts = {v: services_text(v) for v in set(services)}
         inserts["services"] = list(map(texts.__getitem__, services))
         inserts["created_at"] = inserts["updated_at"] = Same(now)
         updates, changed = self._changes(columns, [j for j, sid in enumerate(ids) if sid in known])
@@ -240,7 +249,7 @@ class Registry:
             if updates:
                 s.execute(update(StationRow), [u | {"updated_at": now} for u in updates])
             if sqlite and new:
-                _created_history(connection, before or 0, now, actor, source)
+                created_history(connection, before or 0, now, actor, source)
             else:
                 insert_columns(connection, cast(Table, HistoryRow.__table__), history)
             if updates:
@@ -276,10 +285,10 @@ class Registry:
         for j in known:
             if stored(existing[columns["id"][j]]) == tuple(columns[name][j] for name in compared):
                 continue  # unchanged: the common case of a ledger imported again
-            st = Station(**{name: columns[name][j] for name in _STORED_FIELDS})
+            st = Station(**{name: columns[name][j] for name in STORED_FIELDS})
             changes = existing[st.id].diff(st)
             if changes:
-                updates.append(_to_row(st))
+                updates.append(to_row(st))
                 changed.append(_jsonable(changes))
         return updates, changed
 
@@ -301,7 +310,7 @@ class Registry:
                 raise NotFound(f"站点不存在 / no station with id {station_id!r}")
             apply_location(s, row, lon, lat, actor=actor, how=how)
             s.flush()
-            return _to_station(row)
+            return to_station(row)
 
     def set_status(
         self,
@@ -336,7 +345,7 @@ class Registry:
             s.add(HistoryRow(**_history(station_id, now, actor, "status", changes), reason=reason))
             bump_revision(s)
             s.flush()
-            return _to_station(row)
+            return to_station(row)
 
 
 def apply_location(
@@ -372,89 +381,6 @@ def _checked_point(lon: float, lat: float) -> tuple[float, float]:
         raise InvalidInput("lon,lat", f"坐标不在中国境内 / not a location in China: ({lon}, {lat})"
                            + (f"; {hint}" if hint else ""))
     return round(float(lon), 7), round(float(lat), 7)
-
-
-def _split_services(text: str | None) -> tuple[str, ...]:
-    return tuple(t for t in (text or "").split(";") if t)
-
-
-def _station_columns() -> list[Any]:
-    """The stations table's columns in the order of :class:`Station`'s fields."""
-    table = StationRow.__table__
-    return [table.c[f.name] for f in fields(Station)]
-
-
-def _to_stations(rows: Iterable[Any]) -> list[Station]:
-    """Stations from rows of :func:`_station_columns` (services split once per distinct text)."""
-    split: dict[str, tuple[str, ...]] = {}
-    out = []
-    for row in rows:
-        text = row[_SERVICES_AT]
-        services = split.get(text)
-        if services is None:
-            services = split[text] = _split_services(text)
-        out.append(Station(*row[:_SERVICES_AT], services, *row[_SERVICES_AT + 1:]))  # type: ignore[call-arg]
-    return out
-
-
-def _to_station(row: Any) -> Station:
-    return Station(
-        id=row.id,
-        name=row.name,
-        kind=row.kind,
-        lon=row.lon,
-        lat=row.lat,
-        address=row.address,
-        host=row.host,
-        services=_split_services(row.services),
-        truck_parking_capacity=row.truck_parking_capacity,
-        opening_hours=row.opening_hours,
-        phone=row.phone,
-        status=row.status,
-        status_date=row.status_date,
-        status_reason=row.status_reason,
-        adcode=row.adcode,
-        province=row.province,
-        city=row.city,
-        county=row.county,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
-
-
-def _to_row(st: Station) -> dict[str, Any]:
-    row = {name: getattr(st, name) for name in _STORED_FIELDS}
-    row["services"] = _services_text(st.services)
-    return row
-
-
-def _services_text(services: tuple[str, ...]) -> str:
-    """Stored as ``;a;b;`` so that one service is found with ``LIKE '%;a;%'``."""
-    return ";" + ";".join(services) + ";" if services else ""
-
-
-def _created_history(connection: Connection, before: int, now: datetime, actor: str,
-                     source: str | None) -> None:
-    """The ``create`` entries of the stations just inserted (SQLite rowids above
-    ``before``; the transaction holds the write lock), written by SQLite itself: a third
-    of the time of sending 200,000 rows."""
-    stations, history = cast(Table, StationRow.__table__), cast(Table, HistoryRow.__table__)
-    values = [bindparam(name, value, type_=history.c[name].type) for name, value in (
-        ("at", now), ("actor", actor), ("action", "create"), ("changes", {}), ("reason", source))]
-    connection.execute(history.insert().from_select(
-        ["station_id", "at", "actor", "action", "changes", "reason"],
-        select(stations.c.id, *values).where(literal_column("stations.rowid") > before)
-        .order_by(literal_column("stations.rowid"))))
-
-
-def _taker(indexes: list[int], n: int) -> Callable[[list[Any]], list[Any]]:
-    """Picks ``indexes`` out of a column (the whole column when they are all of it)."""
-    if len(indexes) == n:
-        return lambda column: column
-    if not indexes:
-        return lambda column: []
-    pick = operator.itemgetter(*indexes)
-    return lambda column: list(pick(column)) if len(indexes) > 1 else [column[indexes[0]]]
 
 
 def _jsonable(changes: dict[str, tuple[Any, Any]]) -> dict[str, list[Any]]:

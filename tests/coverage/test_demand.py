@@ -80,7 +80,7 @@ def test_bad_rows_are_reported_as_file_row_field_reason(tmp_path: Path, row: str
 
 def test_a_file_without_coordinates_is_refused(tmp_path: Path) -> None:
     with pytest.raises(LedgerInvalid, match="required column"):
-        read_demand(write(tmp_path, "d.csv", "x,y\n1,2\n"))
+        read_demand(write(tmp_path, "d.csv", "名称,人数\n甲,2\n"))
 
 
 def test_within_reach_is_exact_at_the_radius() -> None:
