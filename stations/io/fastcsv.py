@@ -80,6 +80,9 @@ def _plain_prefix(stripped: list[list[str]], header: Header) -> int:
         first_index = [i if f else c for f, i in zip(first, first_index, strict=True)]
         first = [f or v for f, v in zip(first, column, strict=True)]
     name_index = header.columns["name"]
+    if ("" not in name and "" not in first and name_index not in first_index
+            and not any(map(NOTE.match, first))):
+        return n  # every row plain (the usual export), told without a loop over the rows
     others = [column for c, column in enumerate(stripped) if c != name_index]
     for j in range(n):
         if not name[j] or not first[j] or NOTE.match(first[j]):

@@ -31,7 +31,7 @@ from stations.core.model import REGION_FIELDS
 from stations.core.vocab import KIND_ALIASES, KINDS
 from stations.errors import InvalidInput, LedgerInvalid, RowProblem
 from stations.io.columns import Parsed, Stations, parse_records
-from stations.io.places import PlaceError, address_head, named_mismatch, row_scope, unlocated_place
+from stations.io.places import PlaceError, address_heads, named_mismatch, row_scope, unlocated_place
 from stations.io.report import Duplicate, ImportReport, write_report
 from stations.io.rows import Finding
 from stations.io.table import Records, Row
@@ -261,12 +261,12 @@ def _mismatches(records: Records, parsed: Parsed, located: np.ndarray,
     addresses = parsed.fields["address"]
     adcodes, counties = columns["adcode"].tolist(), columns["county"].tolist()
     scope = _scopes(records, region)
+    rows = [j for j in np.flatnonzero(located).tolist()
+            if addresses[j] and isinstance(adcodes[j], str)
+            and not (counties[j] and counties[j] in addresses[j])]  # else: nothing to compare
     heads: dict[tuple[str, str | None, str], list[int]] = {}
-    for j in np.flatnonzero(located).tolist():
-        address, county = addresses[j], counties[j]
-        if not address or not isinstance(adcodes[j], str) or (county and county in address):
-            continue  # nothing to compare, or the address names the point's county
-        heads.setdefault((address_head(address), scope(j), adcodes[j]), []).append(j)
+    for j, head in zip(rows, address_heads([addresses[j] for j in rows]), strict=True):
+        heads.setdefault((head, scope(j), adcodes[j]), []).append(j)
     out = []
     for key, rows in heads.items():
         reason = named_mismatch(*key)

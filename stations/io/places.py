@@ -119,6 +119,19 @@ def mismatch(address: str | None, scope: str | None, county: Place | None,
     return named_mismatch(address_head(address), scope, adcode)
 
 
+_HEADS = re.compile(r"^[^\d０-９\n]*", re.MULTILINE)
+
+
+def address_heads(addresses: list[str]) -> list[str]:
+    """:func:`address_head` of each address (one pass of the pattern over them all)."""
+    if not addresses:
+        return []
+    if any("\n" in a for a in addresses):
+        return [address_head(a) for a in addresses]
+    return [head or address for head, address in
+            zip(_HEADS.findall("\n".join(addresses)), addresses, strict=True)]
+
+
 def address_head(address: str) -> str:
     """The part of an address before its first digit: region names come before the street
     and number ("南宁市第1街1号"), so one reading of it serves every address of a city."""

@@ -294,7 +294,7 @@ def cell_values(stripped: list[str]) -> list[str | None]:
     unless it has short cells)."""
     if "" not in stripped and min(map(len, stripped), default=0) > _LONGEST_PLACEHOLDER:
         return stripped  # type: ignore[return-value]
-    blanks = {v for v in stripped if len(v) <= _LONGEST_PLACEHOLDER and (not v or blank_cell(v))}
+    blanks = {v for v in set(stripped) if len(v) <= _LONGEST_PLACEHOLDER and (not v or blank_cell(v))}
     if not blanks:
         return stripped  # type: ignore[return-value]
     return [None if v in blanks else v for v in stripped]

@@ -239,3 +239,12 @@ def test_every_imported_station_starts_its_history_with_the_ledger_it_came_from(
     assert again.counts is not None and (again.counts.added, again.counts.updated) == (0, 1)
     first, second = registry.history("P00003")
     assert second.action == "import" and set(second.changes) == {"opening_hours"}
+
+
+def test_address_heads_of_a_column_are_each_address_head() -> None:
+    from stations.io.places import address_head, address_heads
+    addresses = ["郑州市金水区花园路1号", "12号院", "郑州市二七区大学路", "Ｎo.５郑州市", "北京市朝阳区", "",
+                 "南宁市第1街1号", "１号楼郑州市"]
+    assert address_heads(addresses) == [address_head(a) for a in addresses]
+    assert address_heads(["a\nb", "郑州市1号"]) == [address_head("a\nb"), "郑州市"]
+    assert address_heads([]) == []
