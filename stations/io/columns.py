@@ -87,10 +87,7 @@ def parse_records(records: Records, default_kind: str | None = None) -> Parsed:
     slow: set[int] = set()
     for name in TEXT_FIELDS:
         if name in cols:
-            multiline = name in MULTILINE_FIELDS
-            slow.update(unclean_indexes(cols[name], name, multiline=multiline,
-                                        limit=MAX_ID_CHARS if name == "id" else None,
-                                        trimmed=True, prepare=None if multiline else one_line))
+            slow.update(_unclean(cols[name], name))
     # Copies: a re-read row writes into them, and the cells as written stay for the report.
     fields: dict[str, list[Any]] = {name: list(cols.get(name, none)) for name in PLAIN_FIELDS}
     slow.update(j for j, v in enumerate(fields["name"]) if v is None)
@@ -115,6 +112,23 @@ def parse_records(records: Records, default_kind: str | None = None) -> Parsed:
     for j in sorted(slow):
         _reread(parsed, records, j, default_kind)
     return parsed
+
+
+REPEATED_FIELDS = frozenset({"services", "opening_hours", "host", "status_reason"})
+"""Text fields whose cells repeat (a few hundred service lists in 200,000 rows): checked
+once per distinct cell."""
+
+
+def _unclean(values: list[str | None], name: str) -> list[int]:
+    """Rows whose cell of text field ``name`` the row reading would refuse or change."""
+    multiline = name in MULTILINE_FIELDS
+    options: dict[str, Any] = {"multiline": multiline, "limit": MAX_ID_CHARS if name == "id" else None,
+                               "trimmed": True, "prepare": None if multiline else one_line}
+    if name not in REPEATED_FIELDS:
+        return unclean_indexes(values, name, **options)
+    distinct = [v for v in set(values) if v is not None]
+    bad = {distinct[i] for i in unclean_indexes(distinct, name, **options)}
+    return [j for j, v in enumerate(values) if v in bad] if bad else []
 
 
 def _each(values: list[K], read: Callable[[K], Any], slow: set[int]) -> list[Any]:
@@ -185,12 +199,20 @@ def _coordinates(cols: dict[str, list[str | None]], n: int, slow: set[int]
                         out[j] = float(v) if "_" not in v else np.nan
                     except ValueError:
                         slow.add(j)
-    given_lon = np.array([v is not None for v in cols.get("lon", [None] * n)], dtype=bool)
-    given_lat = np.array([v is not None for v in cols.get("lat", [None] * n)], dtype=bool)
+    given_lon, given_lat = (_given(cols.get(name), n) for name in ("lon", "lat"))
     bad = (given_lon != given_lat) | ((given_lon & given_lat) & ~(
         np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)))
     slow.update(np.flatnonzero(bad).tolist())
     return lon, lat
+
+
+def _given(values: list[str | None] | None, n: int) -> np.ndarray:
+    """Which cells of a column hold something."""
+    if values is None:
+        return np.zeros(n, dtype=bool)
+    if None not in values:
+        return np.ones(n, dtype=bool)
+    return np.array([v is not None for v in values], dtype=bool)
 
 
 def _reread(parsed: Parsed, records: Records, j: int, default_kind: str | None) -> None:

@@ -175,6 +175,9 @@ def validate_table(
 
 
 def _duplicate_ids(table: Table, ids: list[str | None], problems: list[RowProblem]) -> None:
+    given = [sid for sid in ids if sid is not None] if None in ids else ids
+    if len(set(given)) == len(given):
+        return  # the usual case, told in C
     numbers = table.records.numbers
     seen: dict[str, int] = {}
     for j, sid in enumerate(ids):
@@ -264,16 +267,13 @@ def _mismatches(records: Records, parsed: Parsed, located: np.ndarray,
     rows = [j for j in np.flatnonzero(located).tolist()
             if addresses[j] and isinstance(adcodes[j], str)
             and not (counties[j] and counties[j] in addresses[j])]  # else: nothing to compare
-    heads: dict[tuple[str, str | None, str], list[int]] = {}
-    for j, head in zip(rows, address_heads([addresses[j] for j in rows]), strict=True):
-        heads.setdefault((head, scope(j), adcodes[j]), []).append(j)
-    out = []
-    for key, rows in heads.items():
-        reason = named_mismatch(*key)
-        if reason:
-            out += [Finding(records.numbers[j], "address", "address", reason,
-                            records.columns["address"][j]) for j in rows]
-    return out
+    keys = list(zip(address_heads([addresses[j] for j in rows]), map(scope, rows),
+                    map(adcodes.__getitem__, rows), strict=True))
+    reasons = {key: reason for key in set(keys) if (reason := named_mismatch(*key))}
+    if not reasons:
+        return []  # the usual case: every address fits its point
+    return [Finding(records.numbers[j], "address", "address", reasons[key], records.columns["address"][j])
+            for j, key in zip(rows, keys, strict=True) if key in reasons]
 
 
 def _keep_stored_locations(registry: Registry, stations: Stations) -> Stations:

@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from stations.core.vocab import PLACEHOLDERS
 from stations.io.cells import blank_cell, halfwidth, ticked
 from stations.io.headers import SERIAL_HEADERS, canonical_header, service_header
@@ -290,11 +292,11 @@ _LONGEST_PLACEHOLDER = max(map(len, PLACEHOLDERS)) + 2
 
 def cell_values(stripped: list[str]) -> list[str | None]:
     """Trimmed cells as values: ``None`` for a blank cell or a placeholder (``/``, ``无``,
-    ``——``); the list itself when there is none (a column of 200,000 is checked in C
-    unless it has short cells)."""
-    if "" not in stripped and min(map(len, stripped), default=0) > _LONGEST_PLACEHOLDER:
-        return stripped  # type: ignore[return-value]
-    blanks = {v for v in set(stripped) if len(v) <= _LONGEST_PLACEHOLDER and (not v or blank_cell(v))}
+    ``——``); the list itself when there is none (a column of 200,000 is checked in C,
+    only its short cells one by one)."""
+    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
+    short = np.flatnonzero(lengths <= _LONGEST_PLACEHOLDER).tolist()
+    blanks = {v for v in {stripped[j] for j in short} if not v or blank_cell(v)}
     if not blanks:
         return stripped  # type: ignore[return-value]
     return [None if v in blanks else v for v in stripped]

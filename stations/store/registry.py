@@ -229,14 +229,15 @@ class Registry:
         ids = columns["id"]
         now = utcnow()
         known = self._known_ids(ids)
-        new = [j for j, sid in enumerate(ids) if sid not in known]
+        new = [j for j, sid in enumerate(ids) if sid not in known] if known else list(range(len(ids)))
         take = taker(new, len(ids))
         inserts: dict[str, list[Any] | Same] = {name: take(columns[name]) for name in STORED_FIELDS}
         services: list[tuple[str, ...]] = inserts["services"]  # type: ignore[assignment]
         texts = {v: services_text(v) for v in set(services)}
         inserts["services"] = list(map(texts.__getitem__, services))
         inserts["created_at"] = inserts["updated_at"] = Same(now)
-        updates, changed = self._changes(columns, [j for j, sid in enumerate(ids) if sid in known])
+        updates, changed = self._changes(columns, [j for j, sid in enumerate(ids) if sid in known]
+                                         if known else [])
         history: dict[str, list[Any] | Same] = {
             "station_id": inserts["id"], "at": Same(now), "actor": Same(actor),
             "action": Same("create"), "changes": Same({}), "reason": Same(source)}
