@@ -18,10 +18,10 @@ from geodata.errors import GeodataError
 from geodata.lonlat import validate_lonlat
 from stations.accounts.scope import require_station_access
 from stations.accounts.users import User, require
-from stations.core.filters import adcode_prefix
 from stations.core.model import Station
 from stations.errors import InvalidInput
 from stations.store.registry import Registry
+from stations.store.station_rows import in_region
 from stations.store.tables import StationRow
 
 UNLOCATED_STATUSES = ("planned", "active", "suspended")
@@ -40,7 +40,7 @@ def unlocated_stations(registry: Registry, *, region: str | None = None) -> list
     query = select(*(getattr(StationRow, c) for c in columns)).where(
         StationRow.lon.is_(None), StationRow.status.in_(UNLOCATED_STATUSES))
     if region and region != "100000":
-        query = query.where(StationRow.adcode.startswith(adcode_prefix(region)))
+        query = query.where(in_region(StationRow.adcode, region))
     with registry.session() as s:
         rows = s.execute(query.order_by(StationRow.adcode, StationRow.id)).all()
     return [dict(zip(columns, row, strict=True)) | {"standing": None} for row in rows]

@@ -24,10 +24,10 @@ from sqlalchemy.orm import aliased
 
 from stations.compliance.location import unlocated_stations
 from stations.core.clock import as_china, aware_utc, utcnow
-from stations.core.filters import adcode_prefix
 from stations.errors import InvalidInput
 from stations.store.compliance_tables import InspectionRow, ReviewRow
 from stations.store.registry import Registry
+from stations.store.station_rows import in_region
 from stations.store.tables import StationRow
 
 STANDINGS = ("compliant", "failing", "overdue", "never_inspected")
@@ -192,7 +192,7 @@ def queue(
         StationRow.county,
     ).where(StationRow.status == "active")
     if region and region != "100000":
-        query = query.where(StationRow.adcode.startswith(adcode_prefix(region)))
+        query = query.where(in_region(StationRow.adcode, region))
     with registry.session() as s:
         stations = pd.DataFrame(s.execute(query.order_by(StationRow.id)).mappings().all())
     if stations.empty:

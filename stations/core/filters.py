@@ -21,6 +21,14 @@ def check_filters(
         raise InvalidInput("status", f"未知状态 / unknown status {status!r}")
 
 
+def adcode_bounds(adcode: str) -> tuple[str, str]:
+    """The county codes under a region as a half-open range of text, ``low <= code < high``
+    (``410100`` → ``("4101", "4102")``): a range an index on ``adcode`` can answer, where a
+    ``LIKE '4101%'`` cannot (SQLite's LIKE ignores case, so it never uses the index)."""
+    prefix = adcode_prefix(adcode)
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 def adcode_prefix(adcode: str) -> str:
     """The prefix county codes share under a region: ``410000`` → ``41``, ``410100`` → ``4101``."""
     if not (len(adcode) == 6 and adcode.isdigit()):

@@ -25,6 +25,7 @@ from stations.core.model import Station
 from stations.core.paging import Cursor, Page, page_from_rows
 from stations.errors import InvalidInput, NotFound
 from stations.store.registry import Registry
+from stations.store.station_rows import in_region
 from stations.store.station_rows import to_station as row_to_station
 from stations.store.tables import StationRow
 
@@ -170,7 +171,7 @@ class StationFeatures:
         for code in flt.services:  # stored as ";code;code;" tokens
             parts.append(t.services.contains(f";{code};"))
         if flt.adcode and flt.adcode != "100000":
-            parts.append(t.adcode.startswith(adcode_prefix(flt.adcode)))
+            parts.append(in_region(t.adcode, flt.adcode))
         if flt.bbox is not None:
             west, south, east, north = flt.bbox
             lon = (and_(t.lon >= west, t.lon <= east) if west <= east

@@ -18,7 +18,7 @@ from geodata.errors import GeodataError
 from geodata.lonlat import validate_lonlat
 from geodata.regions import locate_one
 from stations.core.clock import utcnow
-from stations.core.filters import adcode_prefix, check_filters
+from stations.core.filters import check_filters
 from stations.core.model import EDITABLE_FIELDS, REGION_FIELDS, Station
 from stations.core.text import clean_text
 from stations.core.vocab import STATUSES, TRANSITIONS
@@ -29,6 +29,7 @@ from stations.store.schema import prepare
 from stations.store.station_rows import (
     STORED_FIELDS,
     created_history,
+    in_region,
     services_text,
     split_services,
     station_columns,
@@ -138,7 +139,7 @@ class Registry:
         if status:
             query = query.where(StationRow.status == status)
         if adcode and adcode != "100000":
-            query = query.where(StationRow.adcode.startswith(adcode_prefix(adcode)))
+            query = query.where(in_region(StationRow.adcode, adcode))
         if name_contains:
             query = query.where(StationRow.name.contains(name_contains, autoescape=True))
         for code in services:

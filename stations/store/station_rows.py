@@ -10,8 +10,9 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, literal_column, select
+from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, literal_column, select
 
+from stations.core.filters import adcode_bounds
 from stations.core.model import EDITABLE_FIELDS, REGION_FIELDS, Station
 from stations.store.tables import HistoryRow, StationRow
 
@@ -101,3 +102,10 @@ def taker(indexes: list[int], n: int) -> Callable[[list[Any]], list[Any]]:
         return lambda column: []
     pick = operator.itemgetter(*indexes)
     return lambda column: list(pick(column)) if len(indexes) > 1 else [column[indexes[0]]]
+
+
+def in_region(column: Any, adcode: str) -> ColumnElement[bool]:
+    """``column`` (an adcode) lies in the region ``adcode``, as a range the adcode index
+    answers (``LIKE '4101%'`` scans the whole table on SQLite and on PostgreSQL)."""
+    low, high = adcode_bounds(adcode)
+    return and_(column >= low, column < high)

@@ -9,6 +9,7 @@ import csv
 import io
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
@@ -73,14 +74,19 @@ def write_union_workbook(path: Path) -> Path:
     sheet.append([])
     for row in NOTES:
         sheet.append(row)
-    homes = book.create_sheet("司机之家")
-    homes.append(["郑州市司机之家名单"])
-    homes.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(DRIVER_HEADER))
-    homes.append(DRIVER_HEADER)
-    for row in DRIVER_ROWS:
-        homes.append(row)
+    titled_sheet(book.create_sheet("司机之家"), "郑州市司机之家名单", DRIVER_HEADER, DRIVER_ROWS)
     book.save(path)
     return path
+
+
+def titled_sheet(sheet: Any, title: str, header: list[str], rows: list[list[object]]) -> Any:
+    """A sheet with a title merged across the table, the header and the rows."""
+    sheet.append([title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    return sheet
 
 
 GBK_ROWS = [
@@ -144,12 +150,7 @@ TICKS_ROWS = [
 
 def write_ticks_workbook(path: Path) -> Path:
     book = Workbook()
-    sheet = book.active
-    sheet.title = "设施配备"
-    sheet.append(["郑州市户外劳动者服务站点设施配备情况"])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TICKS_HEADER))
-    sheet.append(TICKS_HEADER)
-    for row in TICKS_ROWS:
-        sheet.append(row)
+    book.active.title = "设施配备"
+    titled_sheet(book.active, "郑州市户外劳动者服务站点设施配备情况", TICKS_HEADER, TICKS_ROWS)
     book.save(path)
     return path
