@@ -47,6 +47,8 @@ class LedgerInvalid(StationsError):
         self.problems = problems
         self.warnings = list(warnings)
         """Warnings found as well (they would not have stopped the import)."""
+        self.notes: list[str] = []
+        """How the file was read (sheet, header row, columns ignored), said before the problems."""
 
 
 class DatabaseUnavailable(StationsError):

@@ -42,6 +42,8 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except LedgerInvalid as exc:
+            for note in exc.notes:
+                err(note)
             for problem in exc.problems:
                 err(str(problem))
             for warning in exc.warnings:  # stations.io.rows.Finding

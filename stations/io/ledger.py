@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geodata.addresses import Place
+from geodata.addresses import Place, place
 from geodata.china import explain_not_in_china, in_china
 from geodata.crs import parse_crs, to_wgs84
 from geodata.errors import GeodataError
@@ -87,10 +87,15 @@ def import_ledger(
     scope = _region(region)
     with gc_paused():
         table = read_table(path, sheet=sheet, kind_given=default_kind is not None)
+        notes = list(table.notes)
+        if scope is None and table.title_region is not None:
+            scope = table.title_region
+            notes.append(_title_note(scope))
         try:
             stations, warnings = validate_table(table, crs=crs, on_progress=on_progress,
                                                 kind=default_kind, region=scope)
         except LedgerInvalid as exc:
+            exc.notes = [*notes, *_ignored(table.unknown_columns)]
             if report_to is not None:
                 write_report(report_to, table.path, problems=exc.problems,
                              warnings=exc.warnings, cells=_cells(table))  # type: ignore[arg-type]
@@ -109,7 +114,18 @@ def import_ledger(
                 on_progress("保存 / saving", len(stations), len(stations))
     return ImportReport(str(path), len(stations), counts, duplicates, table.unknown_columns, dry_run,
                         unlocated=len(stations.unlocated), warnings=warnings,
-                        notes=table.notes)
+                        notes=tuple(notes))
+
+
+def _title_note(adcode: str) -> str:
+    named = place(adcode)
+    name = "".join(dict.fromkeys(n for n in (named.province, named.city, named.county) if n))
+    return (f"标题指明地区 {name}（{adcode}），地址在此范围内解读；可用 --region 另指 / the title names "
+            f"{name} ({adcode}): addresses are read there; --region says otherwise")
+
+
+def _ignored(columns: tuple[str, ...]) -> list[str]:
+    return (["已忽略未知列 / ignored unknown columns: " + ", ".join(columns)] if columns else [])
 
 
 def _default_kind(kind: str | None) -> str | None:

@@ -278,10 +278,10 @@ def _plain_float(text: str) -> float:
 
 def _range(lon: float, lat: float, out: dict[str, object], problems: Problems, pair: str | None) -> None:
     ok = True
-    for axis, value, limit, label in (("lon", lon, 180, "经度 / longitude"), ("lat", lat, 90, "纬度 / latitude")):
+    for axis, value, limit, zh, en in (("lon", lon, 180, "经度", "longitude"), ("lat", lat, 90, "纬度", "latitude")):
         if not math.isfinite(value) or not -limit <= value <= limit:
             problems.append((axis if pair is None else "coordinates",
-                             f"{label}超出范围 / out of range [-{limit}, {limit}]: {value}"))
+                             f"{zh}超出范围 / {en} out of range [-{limit}, {limit}]: {value}"))
             ok = False
     if ok:
         out["lon"], out["lat"] = lon, lat

@@ -24,8 +24,9 @@ from stations.io.headers import (  # noqa: F401 - the public names of the tabula
     HEADER_ALIASES,
     canonical_header,
 )
-from stations.io.sources import file_sheets
-from stations.io.table import Header, Records, Row, choose_sheet, header_note, table_records
+from stations.io.places import row_scope
+from stations.io.sources import Sheet, file_sheets
+from stations.io.table import NOTE, Header, Records, Row, choose_sheet, header_note, table_records
 
 FORMATS = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
 
@@ -39,6 +40,8 @@ class Table:
     has_geometry: bool = False
     notes: tuple[str, ...] = ()
     """How the table was found (sheet, header row), for the import summary."""
+    title_region: str | None = None
+    """The adcode a title above the header names: the ledger's region when none is given."""
 
 
 def read_table(path: str | Path, *, sheet: str | None = None, kind_given: bool = False) -> Table:
@@ -110,7 +113,23 @@ def _read_grid(path: Path, label: str, sheet: str | None, kind_given: bool) -> T
     if chosen.encoding is not None:
         start = plain_records(path, chosen.encoding, header, len(header.labels))
     records = table_records(chosen, header, label, start)
-    return Table(label, records, header.unknown, notes=tuple(header_note(header, others)))
+    return Table(label, records, header.unknown, notes=tuple(header_note(header, others)),
+                 title_region=_title_region(chosen, header))
+
+
+def _title_region(sheet: Sheet, header: Header) -> str | None:
+    """The region a title above the header names (``南京市户外劳动者服务站点一览表`` →
+    ``320100``), or ``None`` (no title, a national one, or an ambiguous name)."""
+    for number, cells in sheet.rows():
+        if number >= header.row:
+            break
+        filled = [c.strip() for c in cells if c and not c.isspace()]
+        if len(filled) != 1 or NOTE.match(filled[0]):
+            continue  # a title fills one cell (merged across); 填报单位 lines are notes
+        found = row_scope(None, filled[0], None, None, None)[0]
+        if found is not None:
+            return found
+    return None
 
 
 def _check_columns(label: str, header: Header, kind_given: bool) -> None:

@@ -73,7 +73,9 @@ def test_a_gbk_csv_below_a_title_line_with_combined_coordinates(registry: Regist
     path = write_gbk_csv(tmp_path / "南京.csv")
     report = import_ledger(registry, path, kind="outdoor_worker_station")
     assert report.counts is not None and report.counts.added == 2  # the 合计 row is not a station
-    assert report.notes == ("表头在第 2 行 / header on row 2",)
+    assert report.notes == ("表头在第 2 行 / header on row 2",
+                            "标题指明地区 江苏省南京市（320100），地址在此范围内解读；可用 --region 另指 / the title "
+                            "names 江苏省南京市 (320100): addresses are read there; --region says otherwise")
     st = _by_name(registry)
     assert (st["鼓楼区爱心驿站"].lon, st["鼓楼区爱心驿站"].lat) == (118.7784, 32.0665)  # type: ignore[attr-defined]
     assert st["鼓楼区爱心驿站"].adcode == "320106"  # type: ignore[attr-defined]
@@ -311,3 +313,37 @@ def test_too_many_rows_are_refused(registry: Registry, tmp_path: Path, monkeypat
     path.write_text("name,kind,lon,lat\n" + "驿站,driver_home,113.6,34.7\n" * 20, encoding="utf-8")
     with pytest.raises(LedgerInvalid, match="more than 5"):
         import_ledger(registry, path)
+
+
+def _titled_csv(path: Path, title: str | None, extra: str = "") -> Path:
+    lines = ([f"{title},,,"] if title else []) + [f"名称,地址,服务内容{extra},备注"]
+    lines.append("湖南路驿站,鼓楼区湖南路10号,饮水" + (",x" if extra else "") + ",")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_title_naming_the_city_is_the_ledgers_region(registry: Registry, tmp_path: Path) -> None:
+    titled = _titled_csv(tmp_path / "titled.csv", "南京市户外劳动者服务站点（爱心驿站）一览表")
+    report = import_ledger(registry, titled, kind="outdoor_worker_station")
+    (station,) = registry.all()
+    assert (station.adcode, station.city, station.county, station.lon) == ("320106", "南京市", "鼓楼区", None)
+    assert any("标题指明地区 江苏省南京市（320100）" in note for note in report.notes)
+    # without the title, 鼓楼区 is one of several: refused, naming the cities it could be
+    with pytest.raises(LedgerInvalid) as info:
+        import_ledger(registry, _titled_csv(tmp_path / "bare.csv", None), kind="outdoor_worker_station")
+    (problem,) = info.value.problems
+    assert problem.field == "address" and "南京市" in problem.reason and "福州市" in problem.reason
+    # --region says otherwise than the title: the address is read in that region, no title note
+    other = import_ledger(registry, _titled_csv(tmp_path / "other.csv", "南京市驿站一览表"),
+                          kind="outdoor_worker_station", region="410100")
+    assert not any("标题" in note for note in other.notes)
+    assert registry.get(station.id).adcode == "410100"  # type: ignore[union-attr]
+
+
+def test_a_failed_import_still_says_which_columns_it_ignored(registry: Registry, tmp_path: Path) -> None:
+    path = tmp_path / "ledger.csv"
+    path.write_text("名称,地址,所辖片区\n湖南路驿站,鼓楼区湖南路10号,城北\n", encoding="utf-8")
+    with pytest.raises(LedgerInvalid) as info:
+        import_ledger(registry, path, kind="outdoor_worker_station")
+    assert info.value.notes == ["已忽略未知列 / ignored unknown columns: 所辖片区"]
+    assert info.value.problems[0].field == "address"
