@@ -30,6 +30,7 @@ def import_cmd(
 ) -> None:
     """导入台账 / Import a ledger: all rows or none; warnings do not stop it."""
     from stations.io.ledger import import_ledger
+    from stations.io.report import ignored_note
     from stations.store.jobs import record_job
 
     with open_services(db) as services:
@@ -45,8 +46,8 @@ def import_cmd(
             err(str(dup))
         for warning in result.warnings:
             err(f"{result.path}:{warning.row}: {warning.field}: 警告 / warning: {warning.reason}")
-        if result.unknown_columns:
-            err("已忽略未知列 / ignored unknown columns: " + ", ".join(result.unknown_columns))
+        for line in ignored_note(result.unknown_columns):
+            err(line)
         if report is not None:
             err(f"报告已写入 / report written to {report}")
         for line in result.summary():

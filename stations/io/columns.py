@@ -18,18 +18,19 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from stations.core.model import Station
 from stations.core.text import unclean_indexes
-from stations.core.vocab import KIND_ALIASES, KINDS, STATUS_ALIASES, STATUSES
-from stations.io.cells import CellError, halfwidth, one_line, read_date
+from stations.io.cells import CellError, one_line, read_date
 from stations.io.rows import (
     MAX_ID_CHARS,
     MULTILINE_FIELDS,
     TEXT_FIELDS,
     Finding,
     hours_cell,
+    kind_code,
     parse_row,
+    plain_float,
     services_cell,
+    status_code,
     unplain_phones,
 )
 from stations.io.table import Records
@@ -72,11 +73,6 @@ class Stations:
         """Indexes of the stations without coordinates."""
         return [j for j, x in enumerate(self.columns["lon"]) if x is None]
 
-    def station(self, j: int) -> Station:
-        return Station(**{name: column[j] for name, column in self.columns.items()})
-
-    def stations(self) -> list[Station]:
-        return [self.station(j) for j in range(len(self))]
 
 
 def parse_records(records: Records, default_kind: str | None = None) -> Parsed:
@@ -142,16 +138,11 @@ def _each(values: list[K], read: Callable[[K], Any], slow: set[int]) -> list[Any
 
 
 def _kind_code(kind: str | None) -> Any:
-    if not kind:
-        return _SLOW
-    return kind if kind in KINDS else KIND_ALIASES.get(kind) or KIND_ALIASES.get(
-        halfwidth(kind).strip()) or _SLOW
+    return (kind_code(kind) if kind else None) or _SLOW
 
 
 def _status_code(status: str | None) -> Any:
-    if not status:
-        return "active"
-    return status if status in STATUSES else STATUS_ALIASES.get(status) or _SLOW
+    return (status_code(status) or _SLOW) if status else "active"
 
 
 def _services(pair: tuple[str | None, str | None]) -> Any:
@@ -185,20 +176,21 @@ def _coordinates(cols: dict[str, list[str | None]], n: int, slow: set[int]
         values = cols.get(name)
         if values is None:
             continue
+        present = values if None not in values else [v for v in values if v is not None]
         try:
-            # A cell float() cannot read (or reads otherwise than a person would, such as
-            # 1_000) leaves the column to the row reading.
-            if "_" in "".join(values if None not in values else [v for v in values if v]):  # type: ignore[arg-type]
+            # float() reads the whole column at once, unless a cell is not a plain decimal
+            # (or reads otherwise than a person would, such as 1_000): then cell by cell.
+            if "_" in "".join(present):  # type: ignore[arg-type]
                 raise ValueError
-            out[:] = (list(map(float, values)) if None not in values  # type: ignore[arg-type]
+            out[:] = (list(map(float, values)) if present is values  # type: ignore[arg-type]
                       else [np.nan if v is None else float(v) for v in values])
         except ValueError:
             for j, v in enumerate(values):
                 if v is not None:
                     try:
-                        out[j] = float(v) if "_" not in v else np.nan
+                        out[j] = plain_float(v)
                     except ValueError:
-                        slow.add(j)
+                        slow.add(j)  # DMS, full-width digits ...: the row reading
     given_lon, given_lat = (_given(cols.get(name), n) for name in ("lon", "lat"))
     bad = (given_lon != given_lat) | ((given_lon & given_lat) & ~(
         np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)))

@@ -28,12 +28,12 @@ from geodata.errors import GeodataError
 from geodata.geodesy import distance_m
 from geodata.regions import locate, region
 from stations.core.model import REGION_FIELDS
-from stations.core.vocab import KIND_ALIASES, KINDS
+from stations.core.vocab import KINDS
 from stations.errors import InvalidInput, LedgerInvalid, RowProblem
 from stations.io.columns import Parsed, Stations, parse_records
 from stations.io.places import PlaceError, address_heads, named_mismatch, row_scope, unlocated_place
-from stations.io.report import Duplicate, ImportReport, write_report
-from stations.io.rows import Finding
+from stations.io.report import Duplicate, ImportReport, ignored_note, write_report
+from stations.io.rows import Finding, kind_code
 from stations.io.table import Records, Row
 from stations.io.tabular import Table, read_table
 from stations.store.engine import gc_paused
@@ -95,7 +95,7 @@ def import_ledger(
             stations, warnings = validate_table(table, crs=crs, on_progress=on_progress,
                                                 kind=default_kind, region=scope)
         except LedgerInvalid as exc:
-            exc.notes = [*notes, *_ignored(table.unknown_columns)]
+            exc.notes = [*notes, *ignored_note(table.unknown_columns)]
             if report_to is not None:
                 write_report(report_to, table.path, problems=exc.problems,
                              warnings=exc.warnings, cells=_cells(table))  # type: ignore[arg-type]
@@ -124,14 +124,10 @@ def _title_note(adcode: str) -> str:
             f"{name} ({adcode}): addresses are read there; --region says otherwise")
 
 
-def _ignored(columns: tuple[str, ...]) -> list[str]:
-    return (["已忽略未知列 / ignored unknown columns: " + ", ".join(columns)] if columns else [])
-
-
 def _default_kind(kind: str | None) -> str | None:
     if kind is None:
         return None
-    code = kind if kind in KINDS else KIND_ALIASES.get(kind)
+    code = kind_code(kind)
     if code is None:
         raise InvalidInput("kind", f"未知类型 / unknown kind {kind!r}; 可选 / one of {', '.join(KINDS)}")
     return code
@@ -275,7 +271,8 @@ def _places(table: Table, parsed: Parsed, lon: np.ndarray,
 
 def _mismatches(records: Records, parsed: Parsed, located: np.ndarray,
                 columns: dict[str, np.ndarray], region: str | None) -> list[Finding]:
-    """Rows whose address names another county or city than the point's (:func:`mismatch`),
+    """Rows whose address names another county or city than the point's
+    (:func:`~stations.io.places.named_mismatch`),
     each distinct address head read once."""
     addresses = parsed.fields["address"]
     adcodes, counties = columns["adcode"].tolist(), columns["county"].tolist()

@@ -107,18 +107,6 @@ def unlocated_place(address: str | None, scope: str | None, county: Place | None
     return found
 
 
-def mismatch(address: str | None, scope: str | None, county: Place | None,
-             located: tuple[str, str | None, str | None]) -> str | None:
-    """Why the address does not fit where the point is, or ``None`` when it fits (or says
-    too little to tell). ``located`` is the point's county adcode, county and city names."""
-    adcode, county_name, city_name = located
-    if not address or not adcode:
-        return None
-    if county_name and county_name in address:
-        return None  # the fast, common case: the address names the county the point is in
-    return named_mismatch(address_head(address), scope, adcode)
-
-
 _HEADS = re.compile(r"^[^\d０-９\n]*", re.MULTILINE)
 
 
@@ -141,7 +129,9 @@ def address_head(address: str) -> str:
 
 @lru_cache(maxsize=65536)
 def named_mismatch(named: str, scope: str | None, adcode: str) -> str | None:
-    """:func:`mismatch` for the head of an address (:func:`address_head`)."""
+    """Why an address whose head (:func:`address_head`) is ``named`` does not fit the
+    county ``adcode`` its point falls in, or ``None`` when it fits (or says too little to
+    tell). The caller skips addresses that name the point's county outright."""
     try:
         found = address_place(named, scope, None)
     except (AmbiguousAddress, GeodataError):

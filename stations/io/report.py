@@ -85,6 +85,11 @@ class ImportReport:
         return lines
 
 
+def ignored_note(columns: tuple[str, ...]) -> list[str]:
+    """The line that names the columns an import left out (none when there are none)."""
+    return ["已忽略未知列 / ignored unknown columns: " + ", ".join(columns)] if columns else []
+
+
 def write_report(path: str | Path, source: str, *, problems: Iterable[RowProblem] = (),
                  warnings: Iterable[Finding] = (), cells: dict[tuple[int, str], str | None] | None = None,
                  duplicates: Iterable[Duplicate] = ()) -> int:

@@ -124,16 +124,26 @@ def _kind(kind: str | None, out: dict[str, object], problems: Problems) -> None:
     if not kind:
         problems.append(("kind", "缺少类型 / kind is missing (或用 --kind / or give --kind)"))
         return
-    code = kind if kind in KINDS else KIND_ALIASES.get(kind) or KIND_ALIASES.get(halfwidth(kind).strip())
+    code = kind_code(kind)
     if code is None:
         problems.append(("kind", f"未知类型 / unknown kind {kind!r}; 可选 / one of {', '.join(KINDS)}"))
     out["kind"] = code
 
 
+def kind_code(kind: str) -> str | None:
+    """The kind a cell names (a code, or a word such as 爱心驿站, 司机之家), or ``None``."""
+    return kind if kind in KINDS else KIND_ALIASES.get(kind) or KIND_ALIASES.get(halfwidth(kind).strip())
+
+
+def status_code(status: str) -> str | None:
+    """The status a cell names (a code, or a word such as 在用, 暂停), or ``None``."""
+    return status if status in STATUSES else STATUS_ALIASES.get(status)
+
+
 def _status(status: str | None, out: dict[str, object], problems: Problems) -> None:
     if not status:
         return
-    code = status if status in STATUSES else STATUS_ALIASES.get(status)
+    code = status_code(status)
     if code is None:
         problems.append(("status", f"未知状态 / unknown status {status!r}; 可选 / one of {', '.join(STATUSES)}"))
     out["status"] = code
@@ -256,7 +266,7 @@ def _coordinates(v: dict[str, str | None], out: dict[str, object], problems: Pro
             problems.append((axis, f"缺少{zh} / {en} is missing"))
             continue
         try:
-            values[axis] = _plain_float(text)
+            values[axis] = plain_float(text)
         except ValueError:
             pass
         else:
@@ -269,7 +279,7 @@ def _coordinates(v: dict[str, str | None], out: dict[str, object], problems: Pro
         _range(values["lon"], values["lat"], out, problems, None)
 
 
-def _plain_float(text: str) -> float:
+def plain_float(text: str) -> float:
     """A plain decimal (the common case, read without the cache and the DMS parser)."""
     if "_" in text:
         raise ValueError(text)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -53,6 +53,9 @@ class Header:
     labels: tuple[str, ...]  # the header cells as written
     ticks: tuple[tuple[int, tuple[str, ...]], ...] = ()
     """Facility columns (饮水 | 微波炉 | ...): cell index and the services a tick there means."""
+    titles: tuple[str, ...] = ()
+    """Rows above the header that fill one cell (a title merged across the sheet), notes
+    such as 填报单位 left out."""
 
 
 def find_header(rows: list[tuple[int, list[str]]]) -> Header | None:
@@ -67,7 +70,16 @@ def find_header(rows: list[tuple[int, list[str]]]) -> Header | None:
         header = merged or header
         if best is None or header.score > best.score:
             best = header
-    return best
+    if best is None:
+        return None
+    titles = []
+    for number, cells in rows:
+        if number >= best.row:
+            break
+        filled = [c.strip() for c in cells if c and not c.isspace()]
+        if len(filled) == 1 and not NOTE.match(filled[0]):
+            titles.append(filled[0])
+    return replace(best, titles=tuple(titles))
 
 
 def _header(cells: list[str], number: int) -> Header | None:
@@ -144,7 +156,7 @@ def choose_sheet(sheets: list[Sheet], label: str, wanted: str | None) -> tuple[S
         first_rows[sheet.name] = next((c for _, c in top if any(str(v).strip() for v in c)), [])
         header = find_header(top)
         if header is not None:
-            found.append((sheet, Header(sheet.name, *_fields(header))))
+            found.append((sheet, replace(header, sheet=sheet.name)))
     if not found:
         cells = ", ".join(str(h).strip() for h in next(iter(first_rows.values()), []) if str(h).strip())
         where = f"工作表 {sheets[0].name!r} / sheet {sheets[0].name!r}: " if sheets[0].name else ""
@@ -155,12 +167,6 @@ def choose_sheet(sheets: list[Sheet], label: str, wanted: str | None) -> tuple[S
     sheet, header = found[0]
     others = [s.name for s, h in found[1:] if h.score >= header.score - 2]
     return sheet, header, others
-
-
-def _fields(header: Header) -> tuple[int, dict[str, int], tuple[str, ...], tuple[int, ...], int,
-                                     tuple[str, ...], tuple[tuple[int, tuple[str, ...]], ...]]:
-    return (header.row, header.columns, header.unknown, header.serial, header.score, header.labels,
-            header.ticks)
 
 
 def _first_rows(sheet: Sheet) -> list[tuple[int, list[str]]]:

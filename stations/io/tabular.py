@@ -25,8 +25,8 @@ from stations.io.headers import (  # noqa: F401 - the public names of the tabula
     canonical_header,
 )
 from stations.io.places import row_scope
-from stations.io.sources import Sheet, file_sheets
-from stations.io.table import NOTE, Header, Records, Row, choose_sheet, header_note, table_records
+from stations.io.sources import file_sheets
+from stations.io.table import Header, Records, Row, choose_sheet, header_note, table_records
 
 FORMATS = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
 
@@ -114,22 +114,14 @@ def _read_grid(path: Path, label: str, sheet: str | None, kind_given: bool) -> T
         start = plain_records(path, chosen.encoding, header, len(header.labels))
     records = table_records(chosen, header, label, start)
     return Table(label, records, header.unknown, notes=tuple(header_note(header, others)),
-                 title_region=_title_region(chosen, header))
+                 title_region=_title_region(header))
 
 
-def _title_region(sheet: Sheet, header: Header) -> str | None:
+def _title_region(header: Header) -> str | None:
     """The region a title above the header names (``南京市户外劳动者服务站点一览表`` →
     ``320100``), or ``None`` (no title, a national one, or an ambiguous name)."""
-    for number, cells in sheet.rows():
-        if number >= header.row:
-            break
-        filled = [c.strip() for c in cells if c and not c.isspace()]
-        if len(filled) != 1 or NOTE.match(filled[0]):
-            continue  # a title fills one cell (merged across); 填报单位 lines are notes
-        found = row_scope(None, filled[0], None, None, None)[0]
-        if found is not None:
-            return found
-    return None
+    return next((found for title in header.titles
+                 if (found := row_scope(None, title, None, None, None)[0]) is not None), None)
 
 
 def _check_columns(label: str, header: Header, kind_given: bool) -> None:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Engine, Table, func, select, text, update
+from sqlalchemy import Connection, Engine, Table, func, select, text, update
 from sqlalchemy.orm import Session
 
 from geodata.china import explain_not_in_china, in_china
@@ -157,20 +157,9 @@ class Registry:
             return to_stations(s.connection().execute(select(*station_columns()).order_by(table.c.id)))
 
     def get_many(self, ids: Iterable[str]) -> dict[str, Station]:
-        ids = list(ids)
-        table = StationRow.__table__
-        columns = station_columns()
         with self.session() as s:
-            if len(ids) > 20 * _CHUNK:  # many: one pass over the table beats 200 queries
-                wanted = set(ids)
-                return {st.id: st for st in to_stations(s.connection().execute(select(*columns)))
-                        if st.id in wanted}
-            found: dict[str, Station] = {}
-            for start in range(0, len(ids), _CHUNK):
-                chunk = ids[start : start + _CHUNK]
-                rows = s.connection().execute(select(*columns).where(table.c.id.in_(chunk)))
-                found.update((st.id, st) for st in to_stations(rows))
-        return found
+            rows = _rows_with_ids(s.connection(), station_columns(), list(ids))
+            return {st.id: st for st in to_stations(rows)}
 
     def frame(self) -> pd.DataFrame:
         """All stations as a table (one row each), ordered by id.
@@ -239,9 +228,6 @@ class Registry:
         inserts["created_at"] = inserts["updated_at"] = Same(now)
         updates, changed = self._changes(columns, [j for j, sid in enumerate(ids) if sid in known]
                                          if known else [])
-        history: dict[str, list[Any] | Same] = {
-            "station_id": inserts["id"], "at": Same(now), "actor": Same(actor),
-            "action": Same("create"), "changes": Same({}), "reason": Same(source)}
         with self.session() as s:
             # Core executemany: the ORM's bulk path costs several times more per row.
             connection = s.connection()
@@ -250,12 +236,15 @@ class Registry:
             insert_columns(connection, cast(Table, StationRow.__table__), inserts)
             if updates:
                 s.execute(update(StationRow), [u | {"updated_at": now} for u in updates])
+            history = cast(Table, HistoryRow.__table__)
             if sqlite and new:
                 created_history(connection, before or 0, now, actor, source)
             else:
-                insert_columns(connection, cast(Table, HistoryRow.__table__), history)
+                insert_columns(connection, history, {
+                    "station_id": inserts["id"], "at": Same(now), "actor": Same(actor),
+                    "action": Same("create"), "changes": Same({}), "reason": Same(source)})
             if updates:
-                insert_columns(s.connection(), cast(Table, HistoryRow.__table__), {
+                insert_columns(connection, history, {
                     "station_id": [u["id"] for u in updates], "at": Same(now), "actor": Same(actor),
                     "action": Same(action), "changes": changed, "reason": Same(source)})
             if new or updates:
@@ -263,17 +252,9 @@ class Registry:
         return SaveCounts(len(new), len(updates), len(ids) - len(new) - len(updates))
 
     def _known_ids(self, ids: list[str]) -> set[str]:
-        """Which of ``ids`` are stored (all ids in one query when there are many)."""
-        table = StationRow.__table__
+        """Which of ``ids`` are stored."""
         with self.session() as s:
-            if len(ids) > 20 * _CHUNK:
-                stored = set(s.connection().execute(select(table.c.id)).scalars())
-                return stored.intersection(ids)
-            found: set[str] = set()
-            for start in range(0, len(ids), _CHUNK):
-                chunk = ids[start : start + _CHUNK]
-                found.update(s.connection().execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
-            return found
+            return {row[0] for row in _rows_with_ids(s.connection(), [StationRow.__table__.c.id], ids)}
 
     def _changes(self, columns: dict[str, list[Any]], known: list[int]
                  ) -> tuple[list[dict[str, Any]], list[dict[str, list[Any]]]]:
@@ -348,6 +329,18 @@ class Registry:
             bump_revision(s)
             s.flush()
             return to_station(row)
+
+
+def _rows_with_ids(connection: Connection, columns: list[Any], ids: list[str]) -> Iterator[Any]:
+    """Rows of ``columns`` (the first one the station id) of the stations in ``ids``: a
+    query per 900 ids, or one pass over the table when there are many."""
+    table = StationRow.__table__
+    if len(ids) > 20 * _CHUNK:  # one pass over the table beats 200 queries
+        wanted = set(ids)
+        yield from (row for row in connection.execute(select(*columns)) if row[0] in wanted)
+        return
+    for start in range(0, len(ids), _CHUNK):
+        yield from connection.execute(select(*columns).where(table.c.id.in_(ids[start : start + _CHUNK])))
 
 
 def apply_location(

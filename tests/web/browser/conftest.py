@@ -81,19 +81,26 @@ def device(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def visit(browser: Any, server: str, device: str) -> Iterator[Visit]:
-    v = new_visit(browser, server, device)
+def _visiting(browser: Any, server: str, device: str, **options: Any) -> Iterator[Visit]:
+    v = new_visit(browser, server, device, **options)
     yield v
     v.context.close()
     v.check()
+
+
+@pytest.fixture
+def visit(browser: Any, server: str, device: str) -> Iterator[Visit]:
+    yield from _visiting(browser, server, device)
 
 
 @pytest.fixture
 def phone(browser: Any, server: str) -> Iterator[Visit]:
-    v = new_visit(browser, server, "phone")
-    yield v
-    v.context.close()
-    v.check()
+    yield from _visiting(browser, server, "phone")
+
+
+@pytest.fixture
+def worker_phone(browser: Any, server: str) -> Iterator[Visit]:
+    """A phone whose requests go through the page's service worker (not intercepted)."""
+    yield from _visiting(browser, server, "phone", intercept=False)
 
 

@@ -4,7 +4,6 @@ saying how old they are, and refreshes by itself when the connection is back."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -17,21 +16,11 @@ from tests.support.browser import (
     listed_ids,
     nearest,
     needs_chromium,
-    new_visit,
     reload_offline,
     wait_for_promise,
 )
 
 pytestmark = needs_chromium
-
-
-@pytest.fixture
-def phone(browser: Any, server: str) -> Iterator[Visit]:
-    """A phone whose requests go through the page's service worker (not intercepted)."""
-    v = new_visit(browser, server, "phone", intercept=False)
-    yield v
-    v.context.close()
-    v.check()
 
 
 def ready_for_offline(visit: Visit) -> Any:
@@ -56,10 +45,10 @@ def go_offline(visit: Visit) -> None:
     visit.page.wait_for_timeout(500)
 
 
-def test_the_page_is_an_installable_app_scoped_to_the_site(phone: Visit, server: str) -> None:
-    page = ready_for_offline(phone)
+def test_the_page_is_an_installable_app_scoped_to_the_site(worker_phone: Visit, server: str) -> None:
+    page = ready_for_offline(worker_phone)
     scope = page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.scope)")
-    assert scope == phone.origin + "/"
+    assert scope == worker_phone.origin + "/"
     href = page.locator("link[rel=manifest]").get_attribute("href")
     manifest = httpx.get(server + str(href)).json()
     assert manifest["start_url"] == "/" and manifest["scope"] == "/"
@@ -69,10 +58,10 @@ def test_the_page_is_an_installable_app_scoped_to_the_site(phone: Visit, server:
         assert httpx.get(server + icon["src"]).headers["content-type"] == "image/png"
 
 
-def test_offline_reload_and_search_answer_from_the_phone(phone: Visit, server: str) -> None:
-    page = ready_for_offline(phone)
+def test_offline_reload_and_search_answer_from_the_phone(worker_phone: Visit, server: str) -> None:
+    page = ready_for_offline(worker_phone)
     online = listed_ids(page)
-    go_offline(phone)
+    go_offline(worker_phone)
     reload_offline(page)  # the browser's error page would have no #status
     status = page.locator("#status")
     expect(status).to_have_text(re.compile(
@@ -96,7 +85,7 @@ def test_offline_reload_and_search_answer_from_the_phone(phone: Visit, server: s
         r"^离线：用 \d+ 分钟前保存的数据。保存的 15 公里范围内没有符合条件的司机之家$"))
     expect(page.locator("#results .station-btn")).to_have_count(0)
     # back online: the page refreshes by itself
-    phone.context.set_offline(False)
+    worker_phone.context.set_offline(False)
     expect(status).to_have_text(re.compile(r"^3 公里内没有符合条件的司机之家（热水）。最近的一个在 \d+ 公里外"))
     expect(page.locator("#beyond-list .station-btn")).to_have_count(1)
     page.click("button[data-kind=outdoor_worker_station]")
@@ -105,22 +94,22 @@ def test_offline_reload_and_search_answer_from_the_phone(phone: Visit, server: s
     assert listed_ids(page) == online
 
 
-def test_offline_without_anything_kept_says_so_and_lists_nothing(phone: Visit) -> None:
-    page = ready_for_offline(phone)
+def test_offline_without_anything_kept_says_so_and_lists_nothing(worker_phone: Visit) -> None:
+    page = ready_for_offline(worker_phone)
     assert page.evaluate("caches.delete('stations-data-v1')")
-    phone.context.set_offline(True)
+    worker_phone.context.set_offline(True)
     page.click("button[data-service=shower]")
     expect(page.locator("#status")).to_have_text(re.compile("^离线，这台设备上没有保存这附近的站点"))
     expect(page.locator("#results .station-btn")).to_have_count(0)
-    phone.context.set_offline(False)  # no station of this kind has a shower: said so, online
+    worker_phone.context.set_offline(False)  # no station of this kind has a shower: said so, online
     expect(page.locator("#status")).to_have_text("没有符合条件的驿站，请减少筛选条件")
 
 
 @pytest.mark.parametrize("text", ["08:00-18:30", "Mo-Fr 09:00-17:00", "22:00-06:00",
                                   "Tu,Th 09:00-24:00", "08:30-12:00,13:00-17:30",
                                   "Su 20:00-24:00; Mo 00:00-02:00", "24/7"])
-def test_offline_hours_match_the_servers(phone: Visit, text: str) -> None:
-    page = phone.open("/")
+def test_offline_hours_match_the_servers(worker_phone: Visit, text: str) -> None:
+    page = worker_phone.open("/")
     expect(page.locator("#results .station-btn")).to_have_count(10)
     hours = parse_hours(text)
     assert hours is not None

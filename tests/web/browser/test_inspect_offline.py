@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
-from typing import Any
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import Visit, needs_chromium, new_visit, reload_offline, wait_for_promise
+from tests.support.browser import Visit, needs_chromium, reload_offline, wait_for_promise
 from tests.support.compliance import png_bytes
 from tests.support.inspect_page import (
     answer_all,
@@ -22,22 +19,12 @@ from tests.support.inspect_page import (
 )
 
 pytestmark = needs_chromium
-SHOTS = "/work/shots/issue-14"
 
 
-@pytest.fixture
-def phone(browser: Any, server: str) -> Iterator[Visit]:
-    """A phone whose requests go through the page's service worker (not intercepted)."""
-    v = new_visit(browser, server, "phone", intercept=False)
-    yield v
-    v.context.close()
-    v.check()
-
-
-def test_inspect_opens_offline_after_a_first_visit(phone: Visit) -> None:
-    page = ready_for_offline(phone)
+def test_inspect_opens_offline_after_a_first_visit(worker_phone: Visit) -> None:
+    page = ready_for_offline(worker_phone)
     online_first = page.locator("#queue li button").first.get_attribute("data-id")
-    go_offline(phone)
+    go_offline(worker_phone)
     reload_offline(page)  # the browser's error page would have no #user-card
     expect(page.locator("#user-card")).to_be_visible()  # still signed in
     expect(page.locator("#login-card")).to_be_hidden()
@@ -46,12 +33,11 @@ def test_inspect_opens_offline_after_a_first_visit(phone: Visit) -> None:
     # a station of the list opens with the checklist kept for its kind
     page.locator("#queue li button").first.click()
     expect(page.locator("#criteria fieldset")).to_have_count(6)
-    page.screenshot(path=f"{SHOTS}/inspect-phone-390-offline.png", full_page=True)
 
 
-def test_the_driver_pages_worker_keeps_its_own_scope(phone: Visit) -> None:
-    ready_for_offline(phone)
-    page = phone.open("/")
+def test_the_driver_pages_worker_keeps_its_own_scope(worker_phone: Visit) -> None:
+    ready_for_offline(worker_phone)
+    page = worker_phone.open("/")
     expect(page.locator("#results .station-btn")).to_have_count(10)
     wait_for_promise(page, """async () => {
         const regs = await navigator.serviceWorker.getRegistrations();
@@ -60,7 +46,7 @@ def test_the_driver_pages_worker_keeps_its_own_scope(phone: Visit) -> None:
     }""")
     scopes = page.evaluate(
         "navigator.serviceWorker.getRegistrations().then((rs) => rs.map((r) => r.scope).sort())")
-    assert scopes == [phone.origin + "/", phone.origin + "/inspect"]
+    assert scopes == [worker_phone.origin + "/", worker_phone.origin + "/inspect"]
     inspect_worker = page.evaluate(
         "navigator.serviceWorker.getRegistration('/inspect').then((r) => r.active.scriptURL)")
     assert inspect_worker.endswith("/inspect-sw.js")
@@ -68,12 +54,12 @@ def test_the_driver_pages_worker_keeps_its_own_scope(phone: Visit) -> None:
 
 
 def test_drafts_queued_offline_are_sent_by_themselves_on_reconnect(
-    phone: Visit, server: str
+    worker_phone: Visit, server: str
 ) -> None:
-    page = ready_for_offline(phone)
+    page = ready_for_offline(worker_phone)
     note = f"地下室 {uuid.uuid4().hex[:8]}"
     pick_by_name(page, "银行")  # online: its checklist is kept, for its kind too
-    go_offline(phone)
+    go_offline(worker_phone)
     station_ids = []
     for n in (1, 2):
         button = page.locator("#queue li button").nth(n - 1)  # the list kept on the phone
@@ -93,10 +79,9 @@ def test_drafts_queued_offline_are_sent_by_themselves_on_reconnect(
     expect(items).to_have_count(2)
     for i in range(2):
         expect(items.nth(i)).to_contain_text("等待网络，联网后自动上传")
-    page.screenshot(path=f"{SHOTS}/inspect-phone-390-outbox-offline.png", full_page=True)
     assert all(not any(i["notes"] == note for i in inspections_of(server, s)) for s in station_ids)
 
-    phone.context.set_offline(False)  # no click: the page sends by itself
+    worker_phone.context.set_offline(False)  # no click: the page sends by itself
     expect(page.locator("#outbox-count")).to_have_text("全部已上传", timeout=30_000)
     for i in range(2):
         expect(items.nth(i)).to_contain_text(re.compile(r"已上传：检查记录 \d+"))
@@ -104,5 +89,4 @@ def test_drafts_queued_offline_are_sent_by_themselves_on_reconnect(
         [stored] = [i for i in inspections_of(server, station_id) if i["notes"] == note]
         assert stored["passed"] is (n == 2)
         assert len(stored["evidence"]) == (1 if n == 1 else 0)
-    page.screenshot(path=f"{SHOTS}/inspect-phone-390-outbox-sent.png", full_page=True)
 
